@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: sets up the machine (ci/setup.sh), stages the collection at
+# ansible_collections/dockhand/docker, then runs ansible-test sanity, ruff, mypy, ansible-lint, antsibull-docs,
+# a galaxy build + install, and pytest (unit and real-engine integration tests) last.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=ci/setup.sh
+source ci/setup.sh
+ROOT="$PWD"
+STAGE_ROOT="${DOCKHAND_STAGE:-/tmp/dockhand-stage}"
+STAGE="$STAGE_ROOT/ansible_collections/dockhand/docker"
+export ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT" ANSIBLE_PYTHON_INTERPRETER="$DOCKHAND_VENV/bin/python"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "stage the collection at $STAGE"
+rm -rf "$STAGE_ROOT" && mkdir -p "$STAGE"
+git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$STAGE"
+# ansible-test sees files through git; give the copy its own repository so .gitignore and untracked rules hold
+(cd "$STAGE" && git init -q && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm stage)
+
+step "ansible-test sanity"
+pipver="$(python - <<'PY'
+import re, pathlib, ansible_test
+text = (pathlib.Path(ansible_test.__file__).parent / "_internal/python_requirements.py").read_text()
+print(re.search(r"pip=.([0-9.]+)", text).group(1))
+PY
+)"
+mkdir -p "$HOME/.ansible/test/cache"
+cp ci/pip_bootstrap_standin.py "$HOME/.ansible/test/cache/get_pip_${pipver//./_}.py"
+(cd "$STAGE" && ansible-test sanity --local --python 3.11 --color no)
+
+step "ruff and mypy"
+ruff check --no-cache plugins tests ci bench
+(cd "$STAGE_ROOT" && mypy --no-incremental --cache-dir /dev/null --check-untyped-defs --ignore-missing-imports -p ansible_collections.dockhand.docker.plugins)
+
+step "ansible-lint (offline, production profile)"
+(cd "$STAGE" && ansible-lint --offline -q playbooks)
+
+step "antsibull-docs lint-collection-docs"
+(cd "$STAGE" && antsibull-docs lint-collection-docs --plugin-docs .)
+
+step "ansible-doc renders every module"
+for m in plugins/modules/*.py; do
+  name="$(basename "$m" .py)"
+  ansible-doc "dockhand.docker.$name" >/dev/null || { echo "ansible-doc failed for $name" >&2; exit 1; }
+done
+
+step "ansible-galaxy collection build and install"
+(cd "$STAGE" && ansible-galaxy collection build --force --output-path "$STAGE_ROOT/dist" >/dev/null)
+ansible-galaxy collection install --offline --force -p "$STAGE_ROOT/installed" "$STAGE_ROOT"/dist/dockhand-docker-*.tar.gz >/dev/null
+ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT/installed" ansible-doc -l dockhand.docker | grep -q "dockhand.docker.volume"
+
+step "pytest: unit and real-engine integration tests"
+cd "$STAGE"
+set +e
+python -m pytest -p no:cacheprovider -q "$@" tests/unit tests/integration
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
+exit "$rc"

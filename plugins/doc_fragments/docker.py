@@ -1,0 +1,65 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Connection options shared by every dockhand.docker module (the spec is CONNECTION_ARGS in _client.py)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  docker_host:
+    description:
+      - The Docker engine to talk to, as C(unix:///path/to/docker.sock), C(tcp://host:port) or C(ssh://user@host).
+      - Falls back to the E(DOCKER_HOST) environment variable when not set.
+    type: str
+    default: unix:///var/run/docker.sock
+    aliases: [docker_url]
+  tls:
+    description:
+      - Talk to the engine over TLS without checking its certificate. See O(validate_certs) to check it.
+      - Falls back to E(DOCKER_TLS).
+    type: bool
+    default: false
+  validate_certs:
+    description:
+      - Talk to the engine over TLS and check its certificate against O(ca_path).
+      - Falls back to E(DOCKER_TLS_VERIFY).
+    type: bool
+    default: false
+    aliases: [tls_verify]
+  ca_path:
+    description:
+      - CA certificate that signs the engine's certificate. Defaults to C(ca.pem) in E(DOCKER_CERT_PATH) when that is set.
+    type: path
+    aliases: [ca_cert, tls_ca_cert, cacert_path]
+  client_cert:
+    description:
+      - Client certificate for TLS. Defaults to C(cert.pem) in E(DOCKER_CERT_PATH) when that is set.
+    type: path
+    aliases: [tls_client_cert, cert_path]
+  client_key:
+    description:
+      - Client key for TLS. Defaults to C(key.pem) in E(DOCKER_CERT_PATH) when that is set.
+    type: path
+    aliases: [tls_client_key, key_path]
+  api_version:
+    description:
+      - The Engine API version to speak. V(auto) negotiates the newest version both sides know.
+      - Falls back to E(DOCKER_API_VERSION). Pinning a version newer than the engine's fails.
+    type: str
+    default: auto
+    aliases: [docker_api_version]
+  timeout:
+    description:
+      - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
+    type: int
+    default: 60
+notes:
+  - Connection options have the same names, aliases and environment variables as in community.docker, so a
+    task moves over by changing the module's FQCN. C(tls_hostname) is not offered: the Docker SDK 7 ignores it.
+requirements:
+  - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
+  - requests
+"""

@@ -1,0 +1,266 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""How to read, compare and apply a Docker network and the containers connected to it.
+
+Only the connected containers change in place; any other difference needs a recreate, which the task must allow.
+A recreate reconnects every container that was attached, with its aliases and static addresses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from ._parse import docker_name, ip_address, ip_network, string_map
+from ._plan import Action, Change, ParamError, Plan, describe_changes, field_changes, merged
+
+try:
+    from docker.errors import NotFound
+    from docker.types import IPAMConfig, IPAMPool
+except ImportError:  # reported by the runner
+    NotFound = Exception
+
+FIELDS = {
+    "driver": "value",
+    "driver_options": "subset",
+    "ipam_driver": "value",
+    "ipam_driver_options": "subset",
+    "ipam_config": "blocks",
+    "internal": "value",
+    "attachable": "value",
+    "enable_ipv6": "value",
+    "labels": "subset",
+}
+
+
+def _ipam_block(index, block):
+    """Validate one ipam_config entry; returns it with canonical addresses and only the keys given."""
+    option = f"ipam_config[{index}]"
+    given = {k: v for k, v in block.items() if v not in (None, {}, "")}
+    if "subnet" not in given:
+        if given:
+            raise ParamError(option, f"{', '.join(sorted(given))} needs a subnet")
+        raise ParamError(option, "needs at least a subnet")
+    subnet = ip_network(f"{option}.subnet", given["subnet"])
+    net = ipaddress.ip_network(subnet)
+    out = {"subnet": subnet}
+    if "gateway" in given:
+        out["gateway"] = ip_address(f"{option}.gateway", given["gateway"])
+        if ipaddress.ip_address(out["gateway"]) not in net:
+            raise ParamError(f"{option}.gateway", f"{out['gateway']} is outside the subnet {subnet}")
+    if "iprange" in given:
+        out["iprange"] = ip_network(f"{option}.iprange", given["iprange"])
+        iprange = ipaddress.ip_network(out["iprange"])
+        if iprange.version != net.version or not iprange.subnet_of(net):  # type: ignore[arg-type]
+            raise ParamError(f"{option}.iprange", f"{out['iprange']} is not inside the subnet {subnet}")
+    if "aux_addresses" in given:
+        aux = {}
+        for host, address in string_map(f"{option}.aux_addresses", given["aux_addresses"]).items():
+            aux[host] = ip_address(f"{option}.aux_addresses.{host}", address)
+            if ipaddress.ip_address(aux[host]) not in net:
+                raise ParamError(f"{option}.aux_addresses.{host}", f"{aux[host]} is outside the subnet {subnet}")
+        out["aux_addresses"] = aux
+    return out
+
+
+def _actual_ipam_block(block):
+    out = {"subnet": block.get("Subnet"), "gateway": block.get("Gateway"), "iprange": block.get("IPRange"),
+           "aux_addresses": block.get("AuxiliaryAddresses")}
+    return {k: v for k, v in out.items() if v}
+
+
+class NetworkKind:
+    kind = "network"
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        docker_name("name", params["name"])
+        blocks = params.get("ipam_config")
+        ipam = None if blocks is None else [_ipam_block(i, b) for i, b in enumerate(blocks)]
+        if ipam and params.get("enable_ipv6") is not True:
+            for i, block in enumerate(ipam):
+                if ":" in block["subnet"]:
+                    raise ParamError(f"ipam_config[{i}].subnet", f"{block['subnet']} is an IPv6 subnet: set enable_ipv6: true")
+        if params.get("purge_connected") and params.get("connected") is None:
+            raise ParamError("purge_connected", "needs connected, the list of containers to keep (an empty list detaches all)")
+        if params["state"] == "absent" and params.get("connected"):
+            raise ParamError("connected", "cannot connect containers to a network that state: absent removes")
+        return {
+            "driver": params.get("driver"),
+            "driver_options": string_map("driver_options", params.get("driver_options")),
+            "ipam_driver": params.get("ipam_driver"),
+            "ipam_driver_options": string_map("ipam_driver_options", params.get("ipam_driver_options")),
+            "ipam_config": ipam,
+            "internal": params.get("internal"),
+            "attachable": params.get("attachable"),
+            "enable_ipv6": params.get("enable_ipv6"),
+            "labels": string_map("labels", params.get("labels")),
+            "connected": None if params.get("connected") is None else list(dict.fromkeys(params["connected"])),
+        }
+
+    @staticmethod
+    def read(client, params, want):
+        actual = {"state": None, "members": {}, "missing": [], "drivers": None}
+        try:
+            raw = client.api.inspect_network(params["name"])
+        except NotFound:
+            raw = None
+        if raw is not None:
+            ipam = raw.get("IPAM") or {}
+            actual["state"] = {
+                "driver": raw.get("Driver"),
+                "driver_options": raw.get("Options") or {},
+                "ipam_driver": ipam.get("Driver") or "default",
+                "ipam_driver_options": ipam.get("Options") or {},
+                "ipam_config": [_actual_ipam_block(b) for b in ipam.get("Config") or []],
+                "internal": bool(raw.get("Internal")),
+                "attachable": bool(raw.get("Attachable")),
+                "enable_ipv6": bool(raw.get("EnableIPv6")),
+                "labels": raw.get("Labels") or {},
+            }
+            # running and stopped containers alike (the network's own inspect lists only running ones)
+            for c in client.api.containers(all=True, filters={"network": raw["Name"]}):
+                actual["members"][c["Names"][0].lstrip("/")] = c["Id"]
+            actual["state"]["connected"] = sorted(actual["members"])
+        for wanted in want.get("connected") or []:
+            if _member(actual["members"], wanted) is None:
+                try:
+                    client.api.inspect_container(wanted)
+                except NotFound:
+                    actual["missing"].append(wanted)
+        have = actual["state"]
+        if want.get("driver") and (have is None or have["driver"] != want["driver"]):
+            actual["drivers"] = sorted((client.info().get("Plugins") or {}).get("Network") or [])
+        return actual
+
+    @staticmethod
+    def plan(want, actual, params):
+        name, have, members = params["name"], actual["state"], actual["members"]
+        target = f"network {name}"
+        if params["state"] == "absent":
+            plan = Plan("network", name, have, None)
+            if have is None:
+                return plan
+            if members and not params.get("force"):
+                raise ParamError("force", f"network {name} has containers attached ({', '.join(sorted(members))}); set force: true to disconnect them and remove it")
+            for member in sorted(members):
+                plan.add(Action("disconnect", f"container {member} from {target}", data={"container": member}))
+            plan.add(Action("remove", target))
+            return plan
+
+        if actual["missing"]:
+            raise ParamError("connected", f"no such container: {', '.join(actual['missing'])}")
+        if actual["drivers"] is not None and want["driver"] not in actual["drivers"]:
+            raise ParamError("driver", f"unknown network driver {want['driver']!r}; the engine has {', '.join(actual['drivers'])}")
+
+        wanted = want["connected"]
+        kept = [m for m in members if wanted is None or not params.get("purge_connected") or _listed(wanted, m, members[m])]
+        to_connect = [w for w in wanted or [] if _member(members, w) is None]
+        after_members = sorted(set(kept) | set(to_connect))
+        after = merged(have, dict(want, connected=after_members))
+        after.setdefault("driver", "bridge")
+        plan = Plan("network", name, have, after)
+
+        if have is None:
+            plan.add(Action("create", target, data={"config": after}))
+        else:
+            changes = field_changes(FIELDS, want, have)
+            recreate = params.get("recreate") or "never"
+            if changes and recreate == "never":
+                raise ParamError("recreate", f"network {name} differs from the task ({describe_changes(changes)}) and a network cannot change in place: set recreate: options-changed to recreate it (attached containers are reconnected)")
+            dropped = sorted(set(members) - set(kept))
+            if changes or recreate == "always":
+                # the recreate detaches everything and reconnects only the kept containers
+                note = "; ".join(n for n in (f"reconnects {', '.join(sorted(kept))}" if kept else "",
+                                             f"does not reconnect {', '.join(dropped)}" if dropped else "") if n)
+                plan.add(Action("recreate", target, tuple(changes), data={"reconnect": sorted(kept), "config": after}, note=note, atomic=False))
+            else:
+                for member in dropped:
+                    plan.add(Action("disconnect", f"container {member} from {target}", data={"container": member}))
+        for container in to_connect:
+            plan.add(Action("connect", f"container {container} to {target}", data={"container": container}))
+        before_members = sorted(members)
+        if have is not None and before_members != after_members:
+            plan.changes.append(Change("connected", before_members, after_members, "connect/disconnect"))
+        return plan
+
+    @staticmethod
+    def apply(client, action, params):
+        name = params["name"]
+        if action.verb == "create":
+            _create(client, name, action.data["config"])
+        elif action.verb == "connect":
+            client.api.connect_container_to_network(action.data["container"], name)
+        elif action.verb == "disconnect":
+            client.api.disconnect_container_from_network(action.data["container"], name, force=True)
+        elif action.verb == "remove":
+            client.api.remove_network(name)
+        elif action.verb == "recreate":
+            endpoints = {c: _endpoint(client, c, name) for c in action.data["reconnect"]}
+            for container in _all_members(client, name):
+                client.api.disconnect_container_from_network(container, name, force=True)
+            client.api.remove_network(name)
+            _create(client, name, action.data["config"])
+            for container, endpoint in endpoints.items():
+                client.api.connect_container_to_network(container, name, **endpoint)
+
+    @staticmethod
+    def inspect(client, params):
+        try:
+            return client.api.inspect_network(params["name"])
+        except NotFound:
+            return {}
+
+
+def _member(members, wanted):
+    """The attached container's name matching `wanted` (a name or an ID prefix), or None."""
+    for member, cid in members.items():
+        if _listed([wanted], member, cid):
+            return member
+    return None
+
+
+def _listed(wanted, member, cid):
+    return any(w == member or (len(w) >= 12 and cid.startswith(w)) for w in wanted)
+
+
+def _all_members(client, name):
+    return [c["Id"] for c in client.api.containers(all=True, filters={"network": name})]
+
+
+def _endpoint(client, container, network):
+    """Aliases and static addresses a container has on the network, to reconnect it with the same ones."""
+    data = client.api.inspect_container(container)
+    settings = data["NetworkSettings"]["Networks"].get(network) or {}
+    ipam = settings.get("IPAMConfig") or {}
+    cid = data["Id"][:12]
+    aliases = [a for a in settings.get("Aliases") or [] if a != cid]  # the engine adds the short ID itself
+    return {k: v for k, v in {"aliases": aliases, "ipv4_address": ipam.get("IPv4Address"),
+                              "ipv6_address": ipam.get("IPv6Address"), "links": settings.get("Links")}.items() if v}
+
+
+def _create(client, name, config):
+    """Create the network from settings in option space (desired, or merged over the old network's on a recreate)."""
+    blocks = config.get("ipam_config") or []
+    ipam = None
+    if blocks or config.get("ipam_driver") or config.get("ipam_driver_options"):
+        pools = [IPAMPool(subnet=b["subnet"], iprange=b.get("iprange"), gateway=b.get("gateway"), aux_addresses=b.get("aux_addresses"))
+                 for b in blocks]
+        ipam = IPAMConfig(driver=config.get("ipam_driver") or "default", pool_configs=pools, options=config.get("ipam_driver_options") or None)
+    client.api.create_network(
+        name,
+        driver=config.get("driver") or "bridge",
+        options=config.get("driver_options") or None,
+        ipam=ipam,
+        internal=bool(config.get("internal")),
+        labels=config.get("labels") or None,
+        enable_ipv6=bool(config.get("enable_ipv6")),
+        attachable=bool(config.get("attachable")),
+        check_duplicate=True,
+    )

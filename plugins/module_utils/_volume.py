@@ -1,0 +1,105 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""How to read, compare and apply a Docker volume. Nothing about a volume can change in place."""
+
+from __future__ import annotations
+
+from ._parse import docker_name, string_map
+from ._plan import Action, ParamError, Plan, describe_changes, field_changes, merged
+
+try:
+    from docker.errors import NotFound
+except ImportError:  # reported by the runner
+    NotFound = Exception
+
+# option -> compare mode. Options and labels are compared on the keys the task lists: a key the task does not
+# mention never forces a recreate (which would lose data).
+FIELDS = {"driver": "value", "driver_options": "subset", "labels": "subset"}
+
+
+class VolumeKind:
+    kind = "volume"
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        docker_name("name", params["name"])
+        return {
+            "driver": params.get("driver"),
+            "driver_options": string_map("driver_options", params.get("driver_options")),
+            "labels": string_map("labels", params.get("labels")),
+        }
+
+    @staticmethod
+    def read(client, params, want):
+        actual = {"state": None, "users": [], "drivers": None}
+        try:
+            raw = client.api.inspect_volume(params["name"])
+        except NotFound:
+            raw = None
+        if raw is not None:
+            actual["state"] = {"driver": raw.get("Driver"), "driver_options": raw.get("Options") or {}, "labels": raw.get("Labels") or {}}
+            users = client.api.containers(all=True, filters={"volume": params["name"]})
+            actual["users"] = sorted(c["Names"][0].lstrip("/") for c in users)
+        if want.get("driver") and (raw is None or raw.get("Driver") != want["driver"]):
+            actual["drivers"] = sorted((client.info().get("Plugins") or {}).get("Volume") or [])
+        return actual
+
+    @staticmethod
+    def plan(want, actual, params):
+        name, have, users = params["name"], actual["state"], actual["users"]
+        target = f"volume {name}"
+        if params["state"] == "absent":
+            plan = Plan("volume", name, have, None)
+            if have is None:
+                return plan
+            if users and not params.get("force"):
+                raise ParamError("force", f"volume {name} is in use by containers {', '.join(users)}; set force: true to remove those containers and the volume")
+            for user in users:
+                plan.add(Action("remove", f"container {user}", data={"container": user}, note=f"uses {target}"))
+            plan.add(Action("remove", target))
+            return plan
+
+        if actual["drivers"] is not None and want["driver"] not in actual["drivers"]:
+            raise ParamError("driver", f"unknown volume driver {want['driver']!r}; the engine has {', '.join(actual['drivers'])}")
+        after = merged(have, want)
+        after.setdefault("driver", "local")
+        plan = Plan("volume", name, have, after)
+        if have is None:
+            plan.add(Action("create", target, data={"config": after}))
+            return plan
+        changes = field_changes(FIELDS, want, have)
+        recreate = params.get("recreate") or "never"
+        if not changes and recreate != "always":
+            return plan
+        if changes and recreate == "never":
+            raise ParamError("recreate", f"volume {name} differs from the task ({describe_changes(changes)}) and a volume cannot change in place: set recreate: options-changed to recreate it, which deletes its data")
+        if users:
+            raise ParamError("recreate", f"volume {name} must be recreated but is in use by containers {', '.join(users)}; remove them first")
+        plan.add(Action("recreate", target, tuple(changes), data={"config": after}, note="its data is deleted", atomic=False))
+        return plan
+
+    @staticmethod
+    def apply(client, action, params):
+        if action.verb == "remove" and "container" in action.data:
+            client.api.remove_container(action.data["container"], force=True)
+            return
+        if action.verb in ("remove", "recreate"):
+            client.api.remove_volume(params["name"])
+        if action.verb in ("create", "recreate"):
+            config = action.data["config"]
+            client.api.create_volume(name=params["name"], driver=config.get("driver") or "local",
+                                     driver_opts=config.get("driver_options") or None, labels=config.get("labels") or None)
+
+    @staticmethod
+    def inspect(client, params):
+        try:
+            return client.api.inspect_volume(params["name"])
+        except NotFound:
+            return {}
