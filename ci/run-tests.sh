@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=ci/setup.sh
 source ci/setup.sh
-ROOT="$PWD"
 STAGE_ROOT="${DOCKHAND_STAGE:-/tmp/dockhand-stage}"
 STAGE="$STAGE_ROOT/ansible_collections/dockhand/docker"
 export ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT" ANSIBLE_PYTHON_INTERPRETER="$DOCKHAND_VENV/bin/python"

@@ -30,10 +30,10 @@ attributes:
     INFO_MODULE = r"""
 attributes:
   check_mode:
-    description: Runs in check mode too: it changes nothing.
+    description: Runs in check mode too, since it changes nothing.
     support: full
   diff_mode:
-    description: Returns no diff: it changes nothing.
+    description: Returns no diff, since it changes nothing.
     support: N/A
   idempotent:
     description: Changes nothing, so it is idempotent.

@@ -58,7 +58,7 @@ options:
     default: 60
 notes:
   - Connection options have the same names, aliases and environment variables as in community.docker, so a
-    task moves over by changing the module's FQCN. C(tls_hostname) is not offered: the Docker SDK 7 ignores it.
+    task moves over by changing the module's FQCN. C(tls_hostname) is not offered, because the Docker SDK 7 ignores it.
 requirements:
   - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
   - requests

@@ -12,6 +12,7 @@ A recreate reconnects every container that was attached, with its aliases and st
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from ._parse import docker_name, ip_address, ip_network, string_map
 from ._plan import Action, Change, ParamError, Plan, describe_changes, field_changes, merged
@@ -106,7 +107,7 @@ class NetworkKind:
 
     @staticmethod
     def read(client, params, want):
-        actual = {"state": None, "members": {}, "missing": [], "drivers": None}
+        actual: dict[str, Any] = {"state": None, "members": {}, "missing": [], "drivers": None}
         try:
             raw = client.api.inspect_network(params["name"])
         except NotFound:
@@ -148,7 +149,8 @@ class NetworkKind:
             if have is None:
                 return plan
             if members and not params.get("force"):
-                raise ParamError("force", f"network {name} has containers attached ({', '.join(sorted(members))}); set force: true to disconnect them and remove it")
+                raise ParamError("force", f"network {name} has containers attached ({', '.join(sorted(members))}); "
+                                 "set force: true to disconnect them and remove it")
             for member in sorted(members):
                 plan.add(Action("disconnect", f"container {member} from {target}", data={"container": member}))
             plan.add(Action("remove", target))
@@ -173,7 +175,8 @@ class NetworkKind:
             changes = field_changes(FIELDS, want, have)
             recreate = params.get("recreate") or "never"
             if changes and recreate == "never":
-                raise ParamError("recreate", f"network {name} differs from the task ({describe_changes(changes)}) and a network cannot change in place: set recreate: options-changed to recreate it (attached containers are reconnected)")
+                raise ParamError("recreate", f"network {name} differs from the task ({describe_changes(changes)}) and a network cannot change "
+                                 "in place: set recreate: options-changed to recreate it (attached containers are reconnected)")
             dropped = sorted(set(members) - set(kept))
             if changes or recreate == "always":
                 # the recreate detaches everything and reconnects only the kept containers

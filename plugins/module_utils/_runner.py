@@ -51,7 +51,7 @@ def converge(kind, client, params, check_mode, want=None, host=None):
     with engine_errors(f"reading {kind.kind} {name}", host):
         actual = kind.read(client, params, want)
     plan = kind.plan(want, actual, params)
-    done = []
+    done: list[str] = []
     if not check_mode:
         for action in plan.actions:
             try:

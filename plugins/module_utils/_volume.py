@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._parse import docker_name, string_map
 from ._plan import Action, ParamError, Plan, describe_changes, field_changes, merged
 
@@ -38,7 +40,7 @@ class VolumeKind:
 
     @staticmethod
     def read(client, params, want):
-        actual = {"state": None, "users": [], "drivers": None}
+        actual: dict[str, Any] = {"state": None, "users": [], "drivers": None}
         try:
             raw = client.api.inspect_volume(params["name"])
         except NotFound:
@@ -60,7 +62,8 @@ class VolumeKind:
             if have is None:
                 return plan
             if users and not params.get("force"):
-                raise ParamError("force", f"volume {name} is in use by containers {', '.join(users)}; set force: true to remove those containers and the volume")
+                raise ParamError("force", f"volume {name} is in use by containers {', '.join(users)}; "
+                                 "set force: true to remove those containers and the volume")
             for user in users:
                 plan.add(Action("remove", f"container {user}", data={"container": user}, note=f"uses {target}"))
             plan.add(Action("remove", target))
@@ -79,7 +82,8 @@ class VolumeKind:
         if not changes and recreate != "always":
             return plan
         if changes and recreate == "never":
-            raise ParamError("recreate", f"volume {name} differs from the task ({describe_changes(changes)}) and a volume cannot change in place: set recreate: options-changed to recreate it, which deletes its data")
+            raise ParamError("recreate", f"volume {name} differs from the task ({describe_changes(changes)}) and a volume cannot change in place: "
+                             "set recreate: options-changed to recreate it, which deletes its data")
         if users:
             raise ParamError("recreate", f"volume {name} must be recreated but is in use by containers {', '.join(users)}; remove them first")
         plan.add(Action("recreate", target, tuple(changes), data={"config": after}, note="its data is deleted", atomic=False))

@@ -111,7 +111,7 @@ seealso:
   - module: dockhand.docker.volume
   - module: community.docker.docker_network
 author:
-  - dockhand.docker contributors
+  - dockhand.docker maintainers (@dockhand)
 """
 
 EXAMPLES = r"""

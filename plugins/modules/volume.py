@@ -65,7 +65,7 @@ seealso:
   - module: dockhand.docker.network
   - module: community.docker.docker_volume
 author:
-  - dockhand.docker contributors
+  - dockhand.docker maintainers (@dockhand)
 """
 
 EXAMPLES = r"""

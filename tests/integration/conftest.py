@@ -23,6 +23,7 @@ class Result(dict):
 
     status = ""
     output = ""
+    applied = None  # converge(): the result of the real run
 
     @property
     def failed(self):
@@ -74,7 +75,7 @@ class Ansible:
 
     def converge(self, module, args, snapshot):
         """The standard scenario: check mode (engine unchanged, change predicted), apply (the same plan),
-        apply again (no change), check again (no change). Returns (check result, apply result)."""
+        apply again (no change), check again (no change). Returns the check result; .applied is the real run's."""
         before = snapshot()
         check = self.ok(module, args, check=True)
         assert check["changed"] is True, check.output
@@ -87,7 +88,8 @@ class Ansible:
         assert again["actions"] == []
         check_again = self.ok(module, args, check=True)
         assert check_again["changed"] is False, check_again["actions"]
-        return check, applied
+        check.applied = applied
+        return check
 
 
 @pytest.fixture(scope="session")

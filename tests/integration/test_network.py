@@ -24,7 +24,7 @@ def test_create_with_ipam_and_labels(engine, ansible, prefix):
     args = {"name": name, "labels": {"app": "shop"}, "internal": False,
             "ipam_config": [{"subnet": "10.231.0.0/24", "gateway": "10.231.0.1", "iprange": "10.231.0.128/25",
                              "aux_addresses": {"router": "10.231.0.2"}}]}
-    check, applied = ansible.converge("network", args, lambda: network_state(engine, name))
+    check = ansible.converge("network", args, lambda: network_state(engine, name))
     assert check["actions"] == [f"create network {name}"]
     assert check["diff"]["before"] == {"exists": False}
     assert check["diff"]["after"]["driver"] == "bridge"
@@ -32,7 +32,7 @@ def test_create_with_ipam_and_labels(engine, ansible, prefix):
     assert data["IPAM"]["Config"] == [{"Subnet": "10.231.0.0/24", "Gateway": "10.231.0.1", "IPRange": "10.231.0.128/25",
                                        "AuxiliaryAddresses": {"router": "10.231.0.2"}}]
     assert data["Labels"] == {"app": "shop"}
-    assert applied["network"]["Id"] == data["Id"]
+    assert check.applied["network"]["Id"] == data["Id"]
 
 
 def test_connect_in_place_and_leave_unlisted_alone(engine, ansible, prefix, run_container):
@@ -40,20 +40,23 @@ def test_connect_in_place_and_leave_unlisted_alone(engine, ansible, prefix, run_
     engine.networks.create(name)
     web1, web2 = run_container("web1"), run_container("web2")
     stopped = engine.containers.create("dockhand/busybox:latest", ["sleep", "1"], name=f"{prefix}-stopped")
-    snapshot = lambda: network_state(engine, name)  # noqa: E731
+
+    def snapshot():
+        return network_state(engine, name)
+
     network_id = snapshot()["Id"]
 
-    check, _ = ansible.converge("network", {"name": name, "connected": [web1.name, stopped.name]}, snapshot)
+    check = ansible.converge("network", {"name": name, "connected": [web1.name, stopped.name]}, snapshot)
     assert check["actions"] == [f"connect container {web1.name} to network {name}", f"connect container {stopped.name} to network {name}"]
     assert check["changes"] == [{"field": "connected", "before": [], "after": sorted([web1.name, stopped.name]), "how": "connect/disconnect"}]
     assert snapshot()["members"] == sorted([web1.name, stopped.name])
 
     # web1 is not listed any more, but it is left connected
-    check, _ = ansible.converge("network", {"name": name, "connected": [web2.name]}, snapshot)
+    check = ansible.converge("network", {"name": name, "connected": [web2.name]}, snapshot)
     assert check["actions"] == [f"connect container {web2.name} to network {name}"]
     assert snapshot()["members"] == sorted([web1.name, web2.name, stopped.name])
 
-    check, _ = ansible.converge("network", {"name": name, "connected": [web2.name], "purge_connected": True}, snapshot)
+    check = ansible.converge("network", {"name": name, "connected": [web2.name], "purge_connected": True}, snapshot)
     assert sorted(check["actions"]) == sorted([f"disconnect container {web1.name} from network {name}",
                                                f"disconnect container {stopped.name} from network {name}"])
     assert snapshot()["members"] == [web2.name]
@@ -75,7 +78,7 @@ def test_recreate_reconnects_with_aliases_and_addresses(engine, ansible, prefix,
     assert 'labels: {"v": "1"} -> {"v": "2"}' in refused["msg"]
     assert network_state(engine, name)["Id"] == old_id
 
-    check, _ = ansible.converge("network", dict(args, recreate="options-changed"), lambda: network_state(engine, name))
+    check = ansible.converge("network", dict(args, recreate="options-changed"), lambda: network_state(engine, name))
     assert check["actions"] == [f'recreate network {name}: labels: {{"v": "1"}} -> {{"v": "2"}} (recreate) (reconnects {web.name})']
     state = network_state(engine, name)
     assert state["Id"] != old_id and state["Labels"] == {"v": "2"} and state["members"] == [web.name]
@@ -93,7 +96,7 @@ def test_remove_with_containers_needs_force(engine, ansible, prefix, run_contain
     assert refused["option"] == "force" and web.name in refused["msg"]
     assert network_state(engine, name) is not None
 
-    check, _ = ansible.converge("network", {"name": name, "state": "absent", "force": True}, lambda: network_state(engine, name))
+    check = ansible.converge("network", {"name": name, "state": "absent", "force": True}, lambda: network_state(engine, name))
     assert check["actions"] == [f"disconnect container {web.name} from network {name}", f"remove network {name}"]
     assert network_state(engine, name) is None
     assert engine.containers.get(web.id).status == "running"  # the container itself is untouched

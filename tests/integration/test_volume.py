@@ -16,7 +16,7 @@ def test_create_with_options_and_labels(engine, ansible, prefix):
     name = f"{prefix}-data"
     args = {"name": name, "driver": "local", "labels": {"app": "shop", "tier": "db"},
             "driver_options": {"type": "tmpfs", "device": "tmpfs", "o": "size=16m"}}
-    check, applied = ansible.converge("volume", args, lambda: volume_state(engine, name))
+    check = ansible.converge("volume", args, lambda: volume_state(engine, name))
     assert check["actions"] == [f"create volume {name}"]
     assert check["volume"] == {}
     assert check["diff"]["before"] == {"exists": False}
@@ -24,7 +24,7 @@ def test_create_with_options_and_labels(engine, ansible, prefix):
     data = engine.api.inspect_volume(name)
     assert data["Labels"] == {"app": "shop", "tier": "db"}
     assert data["Options"] == {"type": "tmpfs", "device": "tmpfs", "o": "size=16m"}
-    assert applied["volume"]["Name"] == name
+    assert check.applied["volume"]["Name"] == name
 
 
 def test_labels_not_listed_are_left_alone(engine, ansible, prefix):
@@ -44,7 +44,7 @@ def test_difference_needs_recreate_permission(engine, ansible, prefix):
     assert "driver_options" in refused["msg"] and "size=16m" in refused["msg"]
     assert volume_state(engine, name) == created
 
-    check, applied = ansible.converge("volume", dict(args, recreate="options-changed"), lambda: volume_state(engine, name))
+    check = ansible.converge("volume", dict(args, recreate="options-changed"), lambda: volume_state(engine, name))
     assert check["actions"][0].startswith(f"recreate volume {name}: driver_options")
     assert check["changes"] == [{"field": "driver_options", "before": {"type": "tmpfs", "device": "tmpfs", "o": "size=8m"},
                                  "after": args["driver_options"], "how": "recreate"}]
@@ -74,7 +74,7 @@ def test_remove_in_use_needs_force(engine, ansible, prefix, run_container):
     def snapshot():
         return volume_state(engine, name), [c.name for c in engine.containers.list(all=True, filters={"id": user.id})]
 
-    check, _ = ansible.converge("volume", {"name": name, "state": "absent", "force": True}, snapshot)
+    check = ansible.converge("volume", {"name": name, "state": "absent", "force": True}, snapshot)
     assert check["actions"] == [f"remove container {prefix}-writer (uses volume {name})", f"remove volume {name}"]
     assert check["diff"]["after"] == {"exists": False}
     assert volume_state(engine, name) is None
@@ -83,7 +83,7 @@ def test_remove_in_use_needs_force(engine, ansible, prefix, run_container):
 def test_remove_unused(engine, ansible, prefix):
     name = f"{prefix}-gone"
     engine.volumes.create(name)
-    check, _ = ansible.converge("volume", {"name": name, "state": "absent"}, lambda: volume_state(engine, name))
+    check = ansible.converge("volume", {"name": name, "state": "absent"}, lambda: volume_state(engine, name))
     assert check["actions"] == [f"remove volume {name}"]
 
 
