@@ -13,6 +13,9 @@ A kind is a small object with:
   plan(want, actual, params)    a Plan (pure)
   apply(client, action, params) carry out one action
   inspect(client, params)       the resource as the engine reports it now ({} when absent)
+  extra (optional attribute)    a dict of further result keys the kind collected while applying (a build log, ...)
+
+Info modules (they change nothing) use run_info_module() with a gather(client, params) function instead.
 
 This file is the only place that knows about check mode, and the only place that catches errors.
 """
@@ -31,6 +34,14 @@ from ._client import (
     engine_errors,
 )
 from ._plan import ParamError
+
+
+class TaskFailure(Exception):
+    """A check the task asked for did not pass (a threshold, a probe): fail with this message and these results."""
+
+    def __init__(self, message, **result):
+        super().__init__(message)
+        self.result = result
 
 
 class ApplyError(EngineError):
@@ -68,6 +79,7 @@ def converge(kind, client, params, check_mode, want=None, host=None):
 def result_of(kind, plan, data, with_diff):
     result = dict(changed=plan.changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
     result[kind.kind] = data
+    result.update(getattr(kind, "extra", None) or {})
     if with_diff:
         result["diff"] = plan.diff()
     return result
@@ -109,3 +121,22 @@ def run_module(kind, argument_spec, **kwargs):
     except EngineError as exc:
         module.fail_json(msg=str(exc), changed=False)
     module.exit_json(**result_of(kind, plan, data, module._diff))
+
+
+def run_info_module(argument_spec, gather, needs_engine=None, **kwargs):
+    """The whole life of a module that changes nothing (info, stats, probes): it runs the same in check mode.
+
+    gather(client, params) returns the result dict; client is None when needs_engine(params) says no engine is needed.
+    gather raises ParamError for bad input, TaskFailure for a check that did not pass, EngineError for the engine.
+    """
+    module = module_for(argument_spec, **kwargs)
+    client = client_or_fail(module) if needs_engine is None or needs_engine(module.params) else None
+    try:
+        result = gather(client, module.params)
+    except ParamError as exc:
+        module.fail_json(msg=str(exc), option=exc.option, changed=False)
+    except TaskFailure as exc:
+        module.fail_json(msg=str(exc), changed=False, **exc.result)
+    except EngineError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    module.exit_json(changed=False, **result)
