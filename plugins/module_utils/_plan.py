@@ -28,7 +28,7 @@ class ParamError(Exception):
 # How a desired value is compared with the actual one. A desired value of None is never compared (not managed).
 #   value   equal
 #   set     same members, any order (lists)
-#   subset  every desired key present with an equal value; other keys are left alone (dicts)
+#   subset  every desired key present with an equal value (a desired None: the key is absent); other keys are left alone
 #   blocks  lists of dicts, matched in any order, each desired dict compared as a subset of one actual dict
 COMPARE_MODES = ("value", "set", "subset", "blocks")
 
@@ -39,7 +39,7 @@ def _canon(value):
 
 def _subset(want, have):
     have = have or {}
-    return all(k in have and have[k] == v for k, v in want.items())
+    return all((k not in have) if v is None else (k in have and have[k] == v) for k, v in want.items())
 
 
 def compare(mode, want, have):

@@ -96,6 +96,8 @@ class Ansible:
 def engine():
     client = docker.from_env()
     client.ping()  # no skip: these tests need the real engine, and fail loudly without it
+    builder = Path(__file__).resolve().parents[2] / "ci" / "base_image.py"
+    subprocess.run([sys.executable, str(builder)], check=True)  # builds the base image only when it is missing
     client.images.get(BASE_IMAGE)
     return client
 

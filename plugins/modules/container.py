@@ -1,0 +1,592 @@
+#!/usr/bin/python
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: container
+short_description: Run Docker containers with exact, explained convergence
+version_added: 0.1.0
+description:
+  - Makes a container match the task through one plan that check mode, C(--diff) and C(changed) share. The result
+    says per field what differs, before and after, and whether it is applied in place (V(update)) or by a recreate.
+  - Every option the task sets is compared after both sides are normalised (sizes in bytes, durations in
+    nanoseconds, ports and mounts in one form). Values the image provides (environment, labels, exposed ports,
+    volumes, command, user, working directory, health check) are not drift.
+  - Removals converge. The module records what it set in the label C(dockhand.managed); an environment variable,
+    label, port, mount, network or option that an earlier run set and the task no longer lists is removed, and what
+    others set is left alone.
+  - Memory, memory reservation, swap, CPUs, CPU shares, cpuset, process limit and restart policy change in place
+    (the container keeps its ID); networks are connected and disconnected in place. Anything else recreates the container.
+  - A recreate is safe. The new container is created first under a temporary name, so a failing create leaves the
+    old one running. The old one is then stopped and the new one started (and waited for, with O(wait)); if it fails
+    to start or to become healthy, the old one is restored and the task fails with the new one's last log lines.
+    Named and anonymous volumes carry over, so no data is lost.
+  - Option names are community.docker.docker_container's where the meaning is the same; see the collection README for
+    every difference.
+options:
+  name:
+    description:
+    - Name of the container.
+    type: str
+    required: true
+  image:
+    description:
+    - Image to run, as C(name:tag) or C(name@sha256:digest). Needed to create the container.
+    - When the container exists and runs a different image ID than this name resolves to, it is recreated.
+    type: str
+  state:
+    description:
+    - 'V(present): the container exists with this configuration; a new one is created but not started, an existing one keeps its run state.'
+    - 'V(started): it exists and runs. V(stopped): it exists and does not run.'
+    - 'V(restarted): it exists and is restarted on every run (reports a change every time). V(absent): it is removed.'
+    type: str
+    default: started
+    choices:
+    - present
+    - started
+    - stopped
+    - restarted
+    - absent
+  pull:
+    description:
+    - V(missing) pulls the image only when the engine does not have it. V(never) fails then, naming the image.
+    - V(always) asks the registry (through the engine) for the image's digest and pulls only when it differs from the local image, so check mode predicts
+      the pull and the recreate it causes. When the registry cannot be asked, the plan says so.
+    type: str
+    default: missing
+    choices:
+    - missing
+    - always
+    - never
+  command:
+    description:
+    - 'Command, as a string (split like a shell would) or a list. Not set: the image''s.'
+    type: raw
+  entrypoint:
+    description:
+    - 'Entrypoint. Not set: the image''s.'
+    type: list
+    elements: str
+  env:
+    description:
+    - 'Environment variables. Values must be strings: quote numbers and booleans, they are not silently converted.'
+    - Variables the image sets are not drift. A variable an earlier run set and the task no longer lists is removed.
+    type: dict
+  env_file:
+    description:
+    - File of C(NAME=value) lines on the managed host, read before O(env) (O(env) wins).
+    type: path
+  labels:
+    description:
+    - Labels. Values must be strings. Labels from the image are not drift; a label an earlier run set and the task no longer lists is removed. Labels starting
+      with C(dockhand.) are reserved.
+    type: dict
+  published_ports:
+    description:
+    - Ports to publish, as C(8080:80), C(127.0.0.1:8080:80/udp), C(80) (a random host port) or ranges C(8000-8001:80-81).
+    type: list
+    aliases:
+    - ports
+    elements: str
+  exposed_ports:
+    description:
+    - Ports to expose without publishing, as C(80) or C(53/udp).
+    type: list
+    aliases:
+    - exposed
+    - expose
+    elements: str
+  volumes:
+    description:
+    - 'Volumes in short syntax: C(name:/data) (named volume), C(/host/path:/data:ro) (bind mount), C(/data) (anonymous volume).'
+    type: list
+    elements: str
+  mounts:
+    description:
+    - Mounts in long syntax.
+    type: list
+    elements: dict
+    suboptions:
+      source:
+        description:
+        - Volume name, or host path for a bind mount. Not for tmpfs.
+        type: str
+      target:
+        description:
+        - Path in the container.
+        type: str
+        required: true
+      type:
+        description:
+        - Mount type.
+        type: str
+        default: volume
+        choices:
+        - bind
+        - volume
+        - tmpfs
+      read_only:
+        description:
+        - Mount read-only.
+        type: bool
+        default: false
+  networks:
+    description:
+    - Networks to connect the container to, with their endpoint settings. Connected and disconnected in place.
+    - A new container joins the first network (or O(network_mode)) at create and the others before it starts; the default bridge is not added.
+    - A network an earlier run connected and the task no longer lists is disconnected; networks others connected are left alone.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+        - Network name.
+        type: str
+        required: true
+      aliases:
+        description:
+        - Network-scoped aliases.
+        type: list
+        elements: str
+      ipv4_address:
+        description:
+        - Static IPv4 address (the network needs a configured subnet).
+        type: str
+      ipv6_address:
+        description:
+        - Static IPv6 address.
+        type: str
+      links:
+        description:
+        - Legacy links, as C(container:alias).
+        type: list
+        elements: str
+  network_mode:
+    description:
+    - 'C(bridge), C(host), C(none), C(container:NAME) or a network name. Default: the first of O(networks).'
+    type: str
+  restart_policy:
+    description:
+    - Restart policy. Changes in place.
+    type: str
+    choices:
+    - 'no'
+    - on-failure
+    - always
+    - unless-stopped
+  restart_retries:
+    description:
+    - Maximum restarts with O(restart_policy=on-failure). Changes in place.
+    type: int
+  memory:
+    description:
+    - Memory limit, such as C(512m) or C(1g). Changes in place; removing the limit recreates the container (the engine cannot reset it in place).
+    type: str
+  memory_reservation:
+    description:
+    - Memory soft limit. Changes in place (a reset to none recreates).
+    type: str
+  memory_swap:
+    description:
+    - Memory plus swap limit, or C(-1) for unlimited swap. Needs O(memory). Changes in place.
+    type: str
+  cpus:
+    description:
+    - CPUs the container may use, such as C(0.5). Changes in place (a reset to none recreates).
+    type: float
+  cpu_shares:
+    description:
+    - Relative CPU weight. Changes in place (a reset to none recreates).
+    type: int
+  cpuset_cpus:
+    description:
+    - CPUs the container may run on, such as C(0-1). Changes in place (a reset to none recreates).
+    type: str
+  pids_limit:
+    description:
+    - Process limit; C(0) or C(-1) for none. Changes in place, reset included.
+    type: int
+  ulimits:
+    description:
+    - Ulimits as C(name:soft) or C(name:soft:hard), such as C(nofile:1024:2048).
+    type: list
+    elements: str
+  user:
+    description:
+    - 'User (and group) to run as. Not set: the image''s.'
+    type: str
+  working_dir:
+    description:
+    - 'Working directory. Not set: the image''s.'
+    type: str
+  hostname:
+    description:
+    - Host name inside the container.
+    type: str
+  domainname:
+    description:
+    - Domain name inside the container.
+    type: str
+  healthcheck:
+    description:
+    - Health check. O(healthcheck.test) is a shell command string or a list (C([CMD, ...])); durations such as C(5s) or C(1m30s).
+    - O(healthcheck.disable=true) turns off the image's health check.
+    type: dict
+    suboptions:
+      test:
+        description:
+        - 'Command: a shell string, or a list starting with C(CMD) or C(CMD-SHELL).'
+        type: raw
+      interval:
+        description:
+        - Time between checks, such as C(30s).
+        type: str
+      timeout:
+        description:
+        - Time a check may take.
+        type: str
+      retries:
+        description:
+        - Failures in a row that make the container unhealthy.
+        type: int
+      start_period:
+        description:
+        - Time after start when failures do not count.
+        type: str
+      disable:
+        description:
+        - Turn off the health check (also the image's).
+        type: bool
+        default: false
+  log_driver:
+    description:
+    - Logging driver.
+    type: str
+  log_options:
+    description:
+    - Logging driver options. Values must be strings.
+    type: dict
+    aliases:
+    - log_opt
+  read_only:
+    description:
+    - Mount the root file system read-only.
+    type: bool
+  privileged:
+    description:
+    - Give the container extended privileges.
+    type: bool
+  capabilities:
+    description:
+    - Capabilities to add, such as C(NET_ADMIN).
+    type: list
+    elements: str
+  cap_drop:
+    description:
+    - Capabilities to drop.
+    type: list
+    elements: str
+  devices:
+    description:
+    - Host devices, as C(/dev/fuse) or C(/dev/sda:/dev/xvda:rwm).
+    type: list
+    elements: str
+  init:
+    description:
+    - Run an init process inside the container.
+    type: bool
+  tty:
+    description:
+    - Allocate a pseudo-TTY.
+    type: bool
+  interactive:
+    description:
+    - Keep standard input open.
+    type: bool
+  stop_signal:
+    description:
+    - 'Signal that stops the container. Not set: the image''s.'
+    type: str
+  stop_timeout:
+    description:
+    - Seconds to wait for the container to stop before killing it; also used when this module stops it.
+    type: int
+  sysctls:
+    description:
+    - Kernel parameters. Whole numbers are written as strings; other non-strings are refused.
+    type: dict
+  dns_servers:
+    description:
+    - DNS servers, in order.
+    type: list
+    elements: str
+  etc_hosts:
+    description:
+    - Extra C(/etc/hosts) entries, host name to address.
+    type: dict
+  shm_size:
+    description:
+    - Size of C(/dev/shm), such as C(64m).
+    type: str
+  tmpfs:
+    description:
+    - tmpfs mounts, as C(/run) or C(/run:size=64m).
+    type: list
+    elements: str
+  security_opts:
+    description:
+    - Security options, such as C(no-new-privileges).
+    type: list
+    elements: str
+  auto_remove:
+    description:
+    - Remove the container when it exits. Cannot be combined with a restart policy.
+    type: bool
+  detach:
+    description:
+    - V(false) waits for the container to exit after it starts, returns its exit code and output, and fails when the exit code is not 0.
+    type: bool
+    default: true
+  wait:
+    description:
+    - After the container starts (or is recreated or restarted), wait until it runs (and stays up a second) or is healthy.
+    - A container that exits or turns unhealthy fails the task with its last log lines; during a recreate the old container is restored.
+    type: str
+    default: none
+    choices:
+    - none
+    - running
+    - healthy
+  wait_timeout:
+    description:
+    - Seconds O(wait) may take.
+    type: int
+    default: 60
+  recreate:
+    description:
+    - Recreate the container even when nothing differs (not idempotent).
+    type: bool
+    default: false
+  restart:
+    description:
+    - With O(state=started), restart the container even when nothing differs (not idempotent).
+    type: bool
+    default: false
+  force_kill:
+    description:
+    - Kill the container instead of stopping it gracefully.
+    type: bool
+    default: false
+    aliases:
+    - forcekill
+  adopt:
+    description:
+    - Let the task change a container of this name that this module did not create (for example one made by C(docker run) or by
+      community.docker). Without it, such a container is left alone when it already matches, and the task fails when it would change it.
+    type: bool
+    default: false
+  keep_volumes:
+    description:
+    - With O(state=absent), keep the container's anonymous volumes. A recreate always keeps them.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - dockhand.docker.docker
+  - dockhand.docker.attributes
+notes:
+  - O(state=restarted), O(recreate=true) and O(restart=true) act on every run, so they are not idempotent.
+  - The set of options recorded in C(dockhand.managed) is written when the container is created; options first set by an
+    in-place update are recorded at the next recreate.
+seealso:
+  - module: dockhand.docker.container_info
+  - module: dockhand.docker.network
+  - module: community.docker.docker_container
+author:
+  - dockhand.docker maintainers (@dockhand)
+"""
+
+EXAMPLES = r"""
+- name: A web server with a published port, an environment and a data volume
+  dockhand.docker.container:
+    name: web
+    image: registry.example.com/shop/web:1.4
+    published_ports:
+      - "8080:80"
+    env:
+      LOG_LEVEL: info
+      WORKERS: "4"
+    volumes:
+      - web-data:/var/lib/web
+    restart_policy: unless-stopped
+
+- name: Give it more memory and CPU in place (the container keeps its ID)
+  dockhand.docker.container:
+    name: web
+    image: registry.example.com/shop/web:1.4
+    memory: 1g
+    cpus: 1.5
+
+- name: Roll to a new image and wait until it is healthy; on failure the old container is restored
+  dockhand.docker.container:
+    name: web
+    image: registry.example.com/shop/web:1.5
+    healthcheck:
+      test: wget -q -O /dev/null http://localhost/ || exit 1
+      interval: 2s
+      retries: 3
+    wait: healthy
+    wait_timeout: 60
+
+- name: On two networks, with an alias and a fixed address on one
+  dockhand.docker.container:
+    name: api
+    image: shop/api:2
+    networks:
+      - name: backend
+        aliases: [api]
+        ipv4_address: 10.42.0.10
+      - name: frontend
+
+- name: Run a one-off job and collect its output
+  dockhand.docker.container:
+    name: migrate
+    image: shop/api:2
+    command: ["migrate", "--yes"]
+    detach: false
+  register: migration
+
+- name: Remove the container, keeping its volumes
+  dockhand.docker.container:
+    name: web
+    state: absent
+"""
+
+RETURN = r"""
+container:
+  description: The container as the engine reports it after the run (C(docker inspect)); empty when it does not exist.
+    In check mode, the container as it is before the run.
+  returned: always
+  type: dict
+  sample: {"Id": "4f0e...", "Name": "/web", "State": {"Status": "running", "Running": true},
+           "Config": {"Image": "shop/web:1.4"}, "HostConfig": {"Memory": 1073741824}}
+actions:
+  description: The plan, one readable line per action, in the order applied (or that would be applied in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: ["update container web: memory: 536870912 -> 1073741824 (update)"]
+changes:
+  description: Every field that differs, with its actual (C(before)) and desired (C(after)) value and how it converges
+    (V(update) in place, V(recreate), V(connect/disconnect), V(start/stop)).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"field": "memory", "before": 536870912, "after": 1073741824, "how": "update"}]
+status:
+  description: Exit code of the container, with O(detach=false).
+  returned: when O(detach=false) and the container ran
+  type: int
+  sample: 0
+output:
+  description: The container's output (last 200 lines), with O(detach=false).
+  returned: when O(detach=false) and the container ran
+  type: str
+  sample: "migrated 3 tables"
+actions_done:
+  description: When an action fails, the actions applied before it.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+from ansible_collections.dockhand.docker.plugins.module_utils._container import ContainerKind
+from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    image=dict(type="str"),
+    state=dict(type="str", default="started", choices=["present", "started", "stopped", "restarted", "absent"]),
+    pull=dict(type="str", default="missing", choices=["missing", "always", "never"]),
+    command=dict(type="raw"),
+    entrypoint=dict(type="list", elements="str"),
+    env=dict(type="dict"),
+    env_file=dict(type="path"),
+    labels=dict(type="dict"),
+    published_ports=dict(type="list", elements="str", aliases=["ports"]),
+    exposed_ports=dict(type="list", elements="str", aliases=["exposed", "expose"]),
+    volumes=dict(type="list", elements="str"),
+    mounts=dict(type="list", elements="dict", options=dict(
+        source=dict(type="str"),
+        target=dict(type="str", required=True),
+        type=dict(type="str", default="volume", choices=["bind", "volume", "tmpfs"]),
+        read_only=dict(type="bool", default=False),
+    )),
+    networks=dict(type="list", elements="dict", options=dict(
+        name=dict(type="str", required=True),
+        aliases=dict(type="list", elements="str"),
+        ipv4_address=dict(type="str"),
+        ipv6_address=dict(type="str"),
+        links=dict(type="list", elements="str"),
+    )),
+    network_mode=dict(type="str"),
+    restart_policy=dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
+    restart_retries=dict(type="int"),
+    memory=dict(type="str"),
+    memory_reservation=dict(type="str"),
+    memory_swap=dict(type="str"),
+    cpus=dict(type="float"),
+    cpu_shares=dict(type="int"),
+    cpuset_cpus=dict(type="str"),
+    pids_limit=dict(type="int"),
+    ulimits=dict(type="list", elements="str"),
+    user=dict(type="str"),
+    working_dir=dict(type="str"),
+    hostname=dict(type="str"),
+    domainname=dict(type="str"),
+    healthcheck=dict(type="dict", options=dict(
+        test=dict(type="raw"),
+        interval=dict(type="str"),
+        timeout=dict(type="str"),
+        retries=dict(type="int"),
+        start_period=dict(type="str"),
+        disable=dict(type="bool", default=False),
+    )),
+    log_driver=dict(type="str"),
+    log_options=dict(type="dict", aliases=["log_opt"]),
+    read_only=dict(type="bool"),
+    privileged=dict(type="bool"),
+    capabilities=dict(type="list", elements="str"),
+    cap_drop=dict(type="list", elements="str"),
+    devices=dict(type="list", elements="str"),
+    init=dict(type="bool"),
+    tty=dict(type="bool"),
+    interactive=dict(type="bool"),
+    stop_signal=dict(type="str"),
+    stop_timeout=dict(type="int"),
+    sysctls=dict(type="dict"),
+    dns_servers=dict(type="list", elements="str"),
+    etc_hosts=dict(type="dict"),
+    shm_size=dict(type="str"),
+    tmpfs=dict(type="list", elements="str"),
+    security_opts=dict(type="list", elements="str"),
+    auto_remove=dict(type="bool"),
+    detach=dict(type="bool", default=True),
+    wait=dict(type="str", default="none", choices=["none", "running", "healthy"]),
+    wait_timeout=dict(type="int", default=60),
+    recreate=dict(type="bool", default=False),
+    restart=dict(type="bool", default=False),
+    force_kill=dict(type="bool", default=False, aliases=["forcekill"]),
+    adopt=dict(type="bool", default=False),
+    keep_volumes=dict(type="bool", default=True),
+)
+
+
+def main():
+    run_module(ContainerKind(), ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()
