@@ -20,7 +20,7 @@ import json
 import time
 from typing import Any
 
-from ._client import EngineError
+from ._client import EngineError, engine_errors
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value, set_path
 from ._parse import docker_name, ip_address
 from ._plan import Action, Change, ParamError, Plan, compare
@@ -85,6 +85,7 @@ class ContainerKind:
     @staticmethod
     def desired(params):
         docker_name("name", params["name"])
+        _community_compatibility(params)
         fields = {}
         for field in FIELDS:
             value = params.get(field.name)
@@ -112,7 +113,7 @@ class ContainerKind:
                 actual["image"] = client.api.inspect_image(ref)
             except NotFound:
                 pass
-            if params.get("pull") == "always":
+            if pull_policy(params) == "always":
                 try:
                     actual["remote_digest"] = client.api.inspect_distribution(ref)["Descriptor"]["digest"]
                 except (APIError, KeyError) as exc:
@@ -142,7 +143,7 @@ class ContainerKind:
             plan.after = {"exists": True, "image": params["image"], "state": params["state"]}
             plan.add(Action("create", target, note=f"from {params['image']}"))
             if params["state"] in ("started", "restarted"):
-                plan.add(Action("start", target))
+                plan.add(Action("start", target, data={"new": True}))
             return plan
 
         changes = _field_changes(want, actual, params, pull)
@@ -182,8 +183,15 @@ class ContainerKind:
         elif action.verb == "create":
             _create(client, name, params)
         elif action.verb == "start":
-            client.api.start(name)
-            self._after_start(client, name, params)
+            try:
+                client.api.start(name)
+                self._after_start(client, name, params)
+            except Exception as exc:  # pylint: disable=broad-except
+                if not action.data.get("new") or params.get("detach") is False:
+                    raise
+                logs = _logs(client, name, 20)
+                client.api.remove_container(name, force=True)  # nothing half-made: the container this run created goes
+                raise EngineError(f"{exc}; the new container was removed again. Last log lines:\n{logs}") from exc
         elif action.verb == "stop":
             _stop(client, name, params)
         elif action.verb == "restart":
@@ -246,6 +254,27 @@ class ContainerKind:
             return {}
 
 
+def pull_policy(params):
+    """missing, always or never; community.docker's true/false mean always/missing."""
+    pull = params.get("pull")
+    aliases = {True: "always", False: "missing", "true": "always", "false": "missing", None: "missing"}
+    policy = aliases.get(pull, pull) if isinstance(pull, (str, bool, type(None))) else None
+    if policy not in ("missing", "always", "never"):
+        raise ParamError("pull", f"{pull!r} is not one of missing, always, never (or true/false)")
+    return policy
+
+
+def _community_compatibility(params):
+    """community.docker's spellings: pull true/false, and two switches whose only supported value is this module's behaviour."""
+    pull_policy(params)
+    if params.get("container_default_behavior") == "compatibility":
+        raise ParamError("container_default_behavior", "compatibility is not supported: options the task does not set are never compared "
+                                                       "(community.docker's no_defaults); set the options you rely on explicitly")
+    if params.get("networks_cli_compatible") is False:
+        raise ParamError("networks_cli_compatible", "false is not supported: the first network replaces the default bridge, as with "
+                                                    "docker run --network; list bridge in networks to keep it")
+
+
 def _check_conflicts(params, fields, networks):
     mode = fields["network_mode"] or ""
     if networks is not None and (mode in ("host", "none") or mode.startswith("container:")):
@@ -276,11 +305,11 @@ def _pull_action(params, actual, plan):
     if not image or params["state"] == "absent":
         return False
     if actual["image"] is None:
-        if params.get("pull") == "never":
+        if pull_policy(params) == "never":
             raise ParamError("pull", f"image {image} is not on the engine and pull is never")
         plan.add(Action("pull", f"image {image}", note="not on the engine"))
         return True
-    if params.get("pull") == "always":
+    if pull_policy(params) == "always":
         local = [d.split("@", 1)[1] for d in actual["image"].get("RepoDigests") or []]
         if actual["remote_digest"] and actual["remote_digest"] not in local:
             plan.add(Action("pull", f"image {image}", note=f"the registry has {actual['remote_digest'][:19]}"))
@@ -512,3 +541,26 @@ def wait_for(client, cid, mode, timeout):
         if time.monotonic() > deadline:
             raise EngineError(f"the container was not {mode} within {timeout}s; last log lines:\n{_logs(client, cid, 20)}")
         time.sleep(0.25)
+
+
+def container_info(client, params):
+    """Inspect data for the named containers (in the order given) and for all containers matching the filters."""
+    names, filters = params.get("name") or [], params.get("filters") or {}
+    found, missing = [], []
+    host = params.get("docker_host")
+    for name in names:
+        with engine_errors(f"inspecting container {name}", host):
+            try:
+                found.append(client.api.inspect_container(name))
+            except NotFound:
+                missing.append(name)
+    if filters or not names:
+        with engine_errors("listing containers", host):
+            listed = client.api.containers(all=True, filters=filters or None)
+        seen = {c["Id"] for c in found}
+        with engine_errors("inspecting containers", host):
+            found += [client.api.inspect_container(c["Id"]) for c in listed if c["Id"] not in seen]
+    result = {"containers": found, "missing": missing}
+    if len(names) == 1 and not filters:  # community.docker.docker_container_info's shape, for one name
+        result.update(exists=bool(found), container=found[0] if found else {})
+    return result

@@ -53,14 +53,11 @@ options:
   pull:
     description:
     - V(missing) pulls the image only when the engine does not have it. V(never) fails then, naming the image.
-    - V(always) asks the registry (through the engine) for the image's digest and pulls only when it differs from the local image, so check mode predicts
-      the pull and the recreate it causes. When the registry cannot be asked, the plan says so.
-    type: str
+    - V(always) asks the registry (through the engine) for the image's digest and pulls only when it differs from the local
+      image, so check mode predicts the pull and the recreate it causes. When the registry cannot be asked, the plan says so.
+    - As in community.docker, V(true) means V(always) and V(false) means V(missing).
+    type: raw
     default: missing
-    choices:
-    - missing
-    - always
-    - never
   command:
     description:
     - 'Command, as a string (split like a shell would) or a list. Not set: the image''s.'
@@ -388,6 +385,17 @@ options:
       community.docker). Without it, such a container is left alone when it already matches, and the task fails when it would change it.
     type: bool
     default: false
+  container_default_behavior:
+    description:
+    - Accepted so community.docker tasks run unchanged. This module always behaves as community.docker's V(no_defaults)
+      (an option the task does not set is not compared); V(compatibility) is refused with an explanation.
+    type: str
+    choices: [compatibility, no_defaults]
+  networks_cli_compatible:
+    description:
+    - Accepted so community.docker tasks run unchanged. This module always behaves as V(true) (the first network replaces
+      the default bridge, as C(docker run --network) does); V(false) is refused with an explanation.
+    type: bool
   keep_volumes:
     description:
     - With O(state=absent), keep the container's anonymous volumes. A recreate always keeps them.
@@ -509,7 +517,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     image=dict(type="str"),
     state=dict(type="str", default="started", choices=["present", "started", "stopped", "restarted", "absent"]),
-    pull=dict(type="str", default="missing", choices=["missing", "always", "never"]),
+    pull=dict(type="raw", default="missing"),
     command=dict(type="raw"),
     entrypoint=dict(type="list", elements="str"),
     env=dict(type="dict"),
@@ -580,6 +588,8 @@ ARGUMENT_SPEC = dict(
     restart=dict(type="bool", default=False),
     force_kill=dict(type="bool", default=False, aliases=["forcekill"]),
     adopt=dict(type="bool", default=False),
+    container_default_behavior=dict(type="str", choices=["compatibility", "no_defaults"]),
+    networks_cli_compatible=dict(type="bool"),
     keep_volumes=dict(type="bool", default=True),
 )
 

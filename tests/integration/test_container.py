@@ -214,6 +214,13 @@ def test_state_transitions(engine, ansible, prefix):
     assert result["actions"] == [f"remove container {name} (its volumes are kept)"] and inspect(engine, name) is None
 
 
+def test_new_container_that_cannot_start_is_removed(engine, ansible, prefix):
+    args = base(prefix, user="nobody-here")
+    result = ansible.fails("container", args)
+    assert "unable to find user nobody-here" in result["msg"] and "removed again" in result["msg"]
+    assert inspect(engine, args["name"]) is None
+
+
 def test_one_off_job_returns_output(engine, ansible, prefix):
     result = ansible.ok("container", base(prefix, command=["sh", "-c", "echo hello-job"], detach=False))
     assert result["status"] == 0 and result["output"] == "hello-job"
