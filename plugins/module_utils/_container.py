@@ -497,7 +497,7 @@ def _networks_of_others(old, params):
 
 
 def _pull(client, image):
-    _, repo, tag = image_ref(image)
+    repo, tag = image_ref(image)[1:]
     for event in client.api.pull(repo, tag=tag, stream=True, decode=True):
         if event.get("error"):
             raise EngineError(f"pull image {image}: {event['error']}")

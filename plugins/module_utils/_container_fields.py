@@ -77,13 +77,13 @@ def _env_dump(env):
 def parse_port(option, spec):
     """'8080:80', '127.0.0.1:8080:80/udp', '8000-8001:80-81', '80' -> ['ip:host:container/proto', ...] one per port."""
     bad = f"{spec!r} is not a port mapping such as 8080:80, 127.0.0.1:8080:80/udp or 8000-8001:80-81"
-    text, _, proto = str(spec).strip().partition("/")
+    text, proto = (str(spec).strip().split("/", 1) + [""])[:2]
     ip = ""
     if text.startswith("["):  # [IPv6]:host:container
-        ip, _, text = text[1:].partition("]:")
+        ip, text = (text[1:].split("]:", 1) + [""])[:2]
     elif text.count(":") == 2:
         ip, text = text.split(":", 1)
-    host, _, cont = text.rpartition(":")
+    host, cont = text.rsplit(":", 1) if ":" in text else ("", text)
     if proto not in ("", "tcp", "udp", "sctp") or not _RANGE.match(cont) or (host and not _RANGE.match(host)) or ":" in host:
         raise ParamError(option, bad)
     if ip:
@@ -100,7 +100,7 @@ def parse_port(option, spec):
 
 
 def _port_range(option, spec, text):
-    first, _, last = text.partition("-")
+    first, last = (text.split("-", 1) + [""])[:2]
     first_n, last_n = int(first), int(last or first)
     if not 0 < first_n <= last_n <= 65535:
         raise ParamError(option, f"{spec!r}: ports must be 1-65535, low to high")
@@ -132,7 +132,7 @@ def _exposed_parse(option, specs):
     out = set()
     for spec in specs:
         text = str(spec)
-        port, _, proto = text.partition("/")
+        port, proto = (text.split("/", 1) + [""])[:2]
         out.update(f"{p}/{proto or 'tcp'}" for p in _port_range(option, spec, port))
     return sorted(out)
 
@@ -251,7 +251,7 @@ def _hosts_load(items):
 def _tmpfs_parse(option, specs):
     out = {}
     for spec in specs:
-        path, _, opts = str(spec).partition(":")
+        path, opts = (str(spec).split(":", 1) + [""])[:2]
         if not path.startswith("/"):
             raise ParamError(option, f"{spec!r} is not a tmpfs mount such as /run or /run:size=64m")
         out[path] = opts

@@ -23,7 +23,7 @@ options:
     aliases: [names]
   filters:
     description:
-      - Engine filters, as for C(docker ps --filter), for example C({label: [app=shop], status: [running]}).
+      - 'Engine filters, as for C(docker ps --filter), for example C({label: [app=shop], status: [running]}).'
     type: dict
 extends_documentation_fragment:
   - dockhand.docker.docker

@@ -18,7 +18,7 @@ def run_playbook(ansible, prefix, result_file):
 
 
 def test_community_style_playbook_runs_and_is_idempotent(engine, ansible, prefix, tmp_path):
-    first, _ = run_playbook(ansible, prefix, tmp_path / "first.json")
+    first = run_playbook(ansible, prefix, tmp_path / "first.json")[0]
     assert first["changed"] is True
     container = engine.api.inspect_container(f"{prefix}-migrated")
     assert container["State"]["Running"] and container["HostConfig"]["Memory"] == 64 * 1024 ** 2

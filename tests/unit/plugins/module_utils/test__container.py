@@ -20,9 +20,10 @@ def params(**given):
     return out
 
 
-def container_from(p, image=IMAGE, running=True):
+def container_from(p, image=None, running=True):
     """What the engine would report for a container created from the task p (a recorded-shape inspect document)."""
-    body, _ = C.create_body(p)
+    image = image or IMAGE
+    body = C.create_body(p)[0]
     config = {k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig")}
     config["Env"] = sorted(set(config.get("Env") or []) | set(image["Config"]["Env"]))
     config["Labels"] = dict(image["Config"]["Labels"], **config.get("Labels", {}))
@@ -34,7 +35,8 @@ def container_from(p, image=IMAGE, running=True):
             "State": {"Running": running}, "NetworkSettings": {"Networks": nets or {"bridge": {}}}, "Mounts": []}
 
 
-def plan_for(p, container, image=IMAGE):
+def plan_for(p, container, image="recorded"):
+    image = IMAGE if image == "recorded" else image
     kind = C.ContainerKind()
     want = kind.desired(p)
     label = (container or {}).get("Config", {}).get("Labels", {}).get(C.MANAGED_LABEL)
@@ -59,11 +61,11 @@ def test_a_container_made_from_the_task_has_no_changes():
 def test_in_place_versus_recreate():
     p = params(**TASK)
     container = container_from(p)
-    bigger = plan_for(params(**dict(TASK, memory="128m", cpus=1, restart_policy="on-failure", restart_retries=2)), container)
+    bigger = plan_for(params(**{**TASK, "memory": "128m", "cpus": 1, "restart_policy": "on-failure", "restart_retries": 2}), container)
     assert [a.verb for a in bigger.actions] == ["update"]
     assert C._update_body(bigger.actions[0]) == {"Memory": 128 * 1024 ** 2, "NanoCpus": 10 ** 9,
                                                  "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 2}}
-    env = plan_for(params(**dict(TASK, env={"A": "2"})), container)
+    env = plan_for(params(**{**TASK, "env": {"A": "2"}}), container)
     assert [a.verb for a in env.actions] == ["recreate"] and env.changes[0].field == "env"
     unlimited = plan_for(params(**{k: v for k, v in TASK.items() if k != "memory"}), container)
     assert [(c.field, c.after, c.how) for c in unlimited.changes] == [("memory", 0, "recreate")]
@@ -72,7 +74,7 @@ def test_in_place_versus_recreate():
 def test_removed_keys_converge_but_image_values_are_not_drift():
     p = params(**TASK)
     container = container_from(p)
-    dropped = plan_for(params(**dict(TASK, env={}, labels={})), container)
+    dropped = plan_for(params(**{**TASK, "env": {}, "labels": {}}), container)
     assert {c.field: c.after for c in dropped.changes} == {"env": {"A": None}, "labels": {"x": None}}
     omitted = plan_for(params(**{k: v for k, v in TASK.items() if k not in ("env", "labels", "published_ports")}), container)
     assert {c.field for c in omitted.changes} == {"env", "labels", "published_ports"}
@@ -87,8 +89,8 @@ def test_state_actions():
     p = params(**TASK)
     stopped = container_from(p, running=False)
     assert [a.verb for a in plan_for(p, stopped).actions] == ["start"]
-    assert [a.verb for a in plan_for(params(**dict(TASK, state="stopped")), container_from(p)).actions] == ["stop"]
-    assert [a.verb for a in plan_for(params(**dict(TASK, state="absent")), container_from(p)).actions] == ["remove"]
+    assert [a.verb for a in plan_for(params(**{**TASK, "state": "stopped"}), container_from(p)).actions] == ["stop"]
+    assert [a.verb for a in plan_for(params(**{**TASK, "state": "absent"}), container_from(p)).actions] == ["remove"]
     assert [a.verb for a in plan_for(p, None, image=None).actions] == ["pull", "create", "start"]
 
 
@@ -98,7 +100,7 @@ def test_foreign_container_needs_adopt():
     del foreign["Config"]["Labels"][C.MANAGED_LABEL]
     assert plan_for(p, foreign).actions == []  # already matches: left alone, no failure
     with pytest.raises(ParamError) as err:
-        plan_for(params(**dict(TASK, env={"A": "2"})), foreign)
+        plan_for(params(**{**TASK, "env": {"A": "2"}}), foreign)
     assert err.value.option == "name"
 
 
@@ -136,7 +138,7 @@ def test_desired_refuses(given, option):
     if given.get("networks"):
         given["networks"] = [dict({"aliases": None, "ipv4_address": None, "ipv6_address": None, "links": None}, **n) for n in given["networks"]]
     with pytest.raises(ParamError) as err:
-        C.ContainerKind.desired(params(**dict(TASK, **given)))
+        C.ContainerKind.desired(params(**{**TASK, **given}))
     assert err.value.option == option
 
 
