@@ -73,20 +73,23 @@ def _fmt(value, prefix):
 
 
 def test_in_place_updates_keep_the_container(engine, ansible, prefix):
-    args = base(prefix, memory="64m", cpus=0.5, pids_limit=100, restart_policy="no", cpu_shares=512, memory_reservation="16m")
+    args = base(prefix, memory="64m", cpus=0.5, pids_limit=100, restart_policy="no", cpu_shares=512, memory_reservation="16m",
+                cpuset_cpus="0", memory_swap="128m")
     ansible.ok("container", args)
     first = inspect(engine, args["name"])["Id"]
-    args.update(memory="96m", cpus=1.0, pids_limit=0, restart_policy="unless-stopped", cpu_shares=256, memory_reservation="32m")
+    args.update(memory="96m", cpus=1.0, pids_limit=0, restart_policy="unless-stopped", cpu_shares=256, memory_reservation="32m",
+                cpuset_cpus="0-1", memory_swap="256m")
     result = ansible.converge("container", args, snapshot_of(engine, args["name"]))
     assert len(result["actions"]) == 1 and result["actions"][0].startswith(f"update container {args['name']}: ")
     assert {c["field"]: c["how"] for c in result["changes"]} == {
         "memory": "update", "cpus": "update", "pids_limit": "update", "restart_policy": "update", "cpu_shares": "update",
-        "memory_reservation": "update"}
+        "memory_reservation": "update", "cpuset_cpus": "update", "memory_swap": "update"}
     assert {"field": "cpus", "before": 0.5, "after": 1.0, "how": "update"} in result["changes"]
     host = inspect(engine, args["name"])["HostConfig"]
     assert inspect(engine, args["name"])["Id"] == first
     assert (host["Memory"], host["NanoCpus"], host["PidsLimit"], host["RestartPolicy"]["Name"], host["CpuShares"]) == (
         96 * 1024 ** 2, 10 ** 9, 0, "unless-stopped", 256)
+    assert (host["CpusetCpus"], host["MemorySwap"], host["MemoryReservation"]) == ("0-1", 256 * 1024 ** 2, 32 * 1024 ** 2)
 
 
 def test_resetting_a_limit_the_engine_cannot_reset_recreates_and_says_why(engine, ansible, prefix):
@@ -272,3 +275,33 @@ def test_check_mode_predicts_pull_of_missing_image(engine, ansible, prefix):
     result = ansible.fails("container", args)
     assert result["msg"].startswith(f"pull image {args['image']}")
     assert inspect(engine, args["name"]) is None
+
+
+def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
+    repo = f"127.0.0.1:5000/{prefix}/app"
+    built = []
+    try:
+        for version in ("1", "2"):
+            image = engine.images.build(fileobj=_dockerfile(f"FROM {IMAGE}\nLABEL version={version}\n".encode()), custom_context=True,
+                                           tag=f"{repo}:{version}-src")[0]
+            built.append(image)
+        engine.api.tag(built[0].id, repo, "live")
+        engine.images.push(repo, tag="live")
+        args = base(prefix, image=f"{repo}:live", pull="always")
+        first = ansible.converge("container", args, snapshot_of(engine, args["name"]))
+        assert [a.split(" (")[0] for a in first["actions"]] == [f"create container {args['name']}", f"start container {args['name']}"]
+
+        engine.api.tag(built[1].id, repo, "live")  # a new version reaches the registry...
+        engine.images.push(repo, tag="live")
+        engine.api.tag(built[0].id, repo, "live")  # ...while the engine still has the old one under that name
+        result = ansible.converge("container", args, snapshot_of(engine, args["name"]))
+        assert result["actions"][0].startswith(f"pull image {repo}:live (the registry has sha256:")
+        assert result["actions"][1].startswith(f"recreate container {args['name']}: image:")
+        assert inspect(engine, args["name"])["Image"] == built[1].id
+    finally:
+        engine.api.remove_container(f"{prefix}-app", force=True)
+        for ref in (f"{repo}:live", f"{repo}:1-src", f"{repo}:2-src"):
+            try:
+                engine.api.remove_image(ref, force=True)
+            except docker.errors.NotFound:
+                pass
