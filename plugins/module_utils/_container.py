@@ -107,7 +107,7 @@ class ContainerKind:
         if actual["container"]:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}
-        if params.get("image") and params["state"] != "absent":
+        if params.get("image") and run_state(params) != "absent":
             ref = image_ref(params["image"])[0]
             try:
                 actual["image"] = client.api.inspect_image(ref)
@@ -128,7 +128,7 @@ class ContainerKind:
     def plan(self, want, actual, params):
         name, have = params["name"], actual["container"]
         target = f"container {name}"
-        if params["state"] == "absent":
+        if run_state(params) == "absent":
             plan = Plan("container", name, _summary(have), None)
             if have:
                 plan.add(Action("remove", target, note="its volumes are kept" if params.get("keep_volumes", True) else "with its anonymous volumes"))
@@ -140,9 +140,9 @@ class ContainerKind:
         if have is None:
             if not params.get("image"):
                 raise ParamError("image", f"is needed to create {target}")
-            plan.after = {"exists": True, "image": params["image"], "state": params["state"]}
+            plan.after = {"exists": True, "image": params["image"], "state": run_state(params)}
             plan.add(Action("create", target, note=f"from {params['image']}"))
-            if params["state"] in ("started", "restarted"):
+            if run_state(params) in ("started", "restarted"):
                 plan.add(Action("start", target, data={"new": True}))
             return plan
 
@@ -156,7 +156,7 @@ class ContainerKind:
         plan.after = {"exists": True}
         if recreate or params.get("recreate"):
             all_changes = tuple(changes) + ((net_change,) if net_change else ())
-            start = params["state"] in ("started", "restarted") or (params["state"] == "present" and running)
+            start = run_state(params) in ("started", "restarted") or (run_state(params) == "present" and running)
             plan.add(Action("recreate", target, all_changes, data={"start": start}, atomic=False,
                             note="forced by recreate: true" if not recreate else "volumes carry over"))
             return plan
@@ -166,14 +166,14 @@ class ContainerKind:
             plan.add(action)
         if net_change:
             plan.changes.append(net_change)
-        if params["state"] == "started" and not running:
+        if run_state(params) == "started" and not running:
             plan.add(Action("start", target))
-        elif params["state"] == "stopped" and running:
+        elif run_state(params) == "stopped" and running:
             plan.add(Action("stop", target))
-        elif params["state"] == "restarted" or (params.get("restart") and params["state"] == "started"):
+        elif run_state(params) == "restarted" or (params.get("restart") and run_state(params) == "started"):
             plan.add(Action("restart", target))
-        if plan.actions and params["state"] in ("started", "stopped") and running != (params["state"] == "started"):
-            plan.changes.append(Change("running", running, params["state"] == "started", "start/stop"))
+        if plan.actions and run_state(params) in ("started", "stopped") and running != (run_state(params) == "started"):
+            plan.changes.append(Change("running", running, run_state(params) == "started", "start/stop"))
         return plan
 
     def apply(self, client, action, params):
@@ -217,8 +217,8 @@ class ContainerKind:
             if status != 0:
                 raise EngineError(f"container {params['name']} exited with code {status}; last log lines:\n{_logs(client, cid, 20)}")
             return
-        if (params.get("wait") or "none") != "none":
-            wait_for(client, cid, params["wait"], params.get("wait_timeout") or 60)
+        if wait_mode(params) != "none":
+            wait_for(client, cid, wait_mode(params), params.get("wait_timeout") or 60)
 
     def _recreate(self, client, name, params, start):
         old = client.api.inspect_container(name)
@@ -252,6 +252,15 @@ class ContainerKind:
             return client.api.inspect_container(params["name"])
         except NotFound:
             return {}
+
+
+def run_state(params):
+    """The state to converge to; community.docker's state healthy is started, waited for until healthy."""
+    return "started" if params["state"] == "healthy" else params["state"]
+
+
+def wait_mode(params):
+    return "healthy" if params["state"] == "healthy" else (params.get("wait") or "none")
 
 
 def pull_policy(params):
@@ -289,7 +298,7 @@ def _check_conflicts(params, fields, networks):
         raise ParamError("memory_swap", "needs memory: the engine only limits swap together with memory")
     if fields["memory"] and fields["memory_reservation"] and fields["memory_reservation"] > fields["memory"]:
         raise ParamError("memory_reservation", "must not be more than memory")
-    if params.get("wait") == "healthy" and fields["healthcheck"] == {"test": ["NONE"]}:
+    if wait_mode(params) == "healthy" and fields["healthcheck"] == {"test": ["NONE"]}:
         raise ParamError("wait", "healthy needs a healthcheck, but healthcheck.disable is set")
 
 
@@ -302,7 +311,7 @@ def _summary(have):
 def _pull_action(params, actual, plan):
     """Add a pull to the plan when the image is missing, or moved in the registry with pull: always."""
     image = params.get("image")
-    if not image or params["state"] == "absent":
+    if not image or run_state(params) == "absent":
         return False
     if actual["image"] is None:
         if pull_policy(params) == "never":

@@ -42,6 +42,7 @@ options:
     - 'V(present): the container exists with this configuration; a new one is created but not started, an existing one keeps its run state.'
     - 'V(started): it exists and runs. V(stopped): it exists and does not run.'
     - 'V(restarted): it exists and is restarted on every run (reports a change every time). V(absent): it is removed.'
+    - V(healthy) is V(started) with O(wait=healthy), as community.docker spells it.
     type: str
     default: started
     choices:
@@ -49,6 +50,7 @@ options:
     - started
     - stopped
     - restarted
+    - healthy
     - absent
   pull:
     description:
@@ -358,10 +360,10 @@ options:
     - running
     - healthy
   wait_timeout:
-    description:
-    - Seconds O(wait) may take.
+    description: Seconds O(wait) may take.
     type: int
     default: 60
+    aliases: [healthy_wait_timeout]
   recreate:
     description:
     - Recreate the container even when nothing differs (not idempotent).
@@ -516,7 +518,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._runner import run
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     image=dict(type="str"),
-    state=dict(type="str", default="started", choices=["present", "started", "stopped", "restarted", "absent"]),
+    state=dict(type="str", default="started", choices=["present", "started", "stopped", "restarted", "healthy", "absent"]),
     pull=dict(type="raw", default="missing"),
     command=dict(type="raw"),
     entrypoint=dict(type="list", elements="str"),
@@ -583,7 +585,7 @@ ARGUMENT_SPEC = dict(
     auto_remove=dict(type="bool"),
     detach=dict(type="bool", default=True),
     wait=dict(type="str", default="none", choices=["none", "running", "healthy"]),
-    wait_timeout=dict(type="int", default=60),
+    wait_timeout=dict(type="int", default=60, aliases=["healthy_wait_timeout"]),
     recreate=dict(type="bool", default=False),
     restart=dict(type="bool", default=False),
     force_kill=dict(type="bool", default=False, aliases=["forcekill"]),
