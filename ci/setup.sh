@@ -21,6 +21,7 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
 fi
 
 bash "$DOCKHAND_ROOT/ci/ensure-dockerd.sh"
+bash "$DOCKHAND_ROOT/ci/ensure-registry.sh"
 
 stamp="$DOCKHAND_VENV/.requirements.sha256"
 want="$(cat "$DOCKHAND_ROOT/requirements.txt" "$DOCKHAND_ROOT/requirements-dev.txt" | sha256sum | cut -d' ' -f1)"

@@ -13,7 +13,9 @@ A kind is a small object with:
   plan(want, actual, params)    a Plan (pure)
   apply(client, action, params) carry out one action
   inspect(client, params)       the resource as the engine reports it now ({} when absent)
-  extra (optional attribute)    a dict of further result keys the kind collected while applying (a build log, ...)
+  extra (optional attribute)    a dict of further result keys the kind collected while applying (a build log, ...).
+                                Its "changed", when set by apply, overrides the plan's: an image build or pull that
+                                ran but left the image ID where it was has changed nothing.
 
 Info modules (they change nothing) use run_info_module() with a gather(client, params) function instead.
 
@@ -77,9 +79,11 @@ def converge(kind, client, params, check_mode, want=None, host=None):
 
 
 def result_of(kind, plan, data, with_diff):
-    result = dict(changed=plan.changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
+    extra = dict(getattr(kind, "extra", None) or {})
+    changed = extra.pop("changed", plan.changed)  # apply knows better than the plan whether anything moved
+    result = dict(changed=changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
     result[kind.kind] = data
-    result.update(getattr(kind, "extra", None) or {})
+    result.update(extra)
     if with_diff:
         result["diff"] = plan.diff()
     return result

@@ -1,0 +1,480 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""Images: references, registry credentials and digests, and the pull, push, tag and remove kinds.
+
+Image builds are in _image_build.py, on the helpers here.
+
+Registry state is read through the engine's distribution endpoint (the manifest digest a tag points at), so pull and
+push decide by digest and check mode predicts them. Credentials given to a task are sent only to the registry of the
+image the task names, and only in the X-Registry-Auth header of that call: nothing is written to a Docker config.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ._client import EngineError
+from ._plan import Action, Change, ParamError, Plan
+
+try:
+    from docker import auth as docker_auth
+    from docker.errors import APIError, NotFound
+except ImportError:  # reported by the runner
+    docker_auth = None
+    APIError = NotFound = Exception
+
+DOCKER_HUB = "docker.io"
+_HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+_HUB_SERVER = "https://index.docker.io/v1/"
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_HOST = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
+_HOST_RE = re.compile(rf"^{_HOST}$")
+_PATH = re.compile(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$")
+_IMAGE_ID = re.compile(r"^(?:sha256:[a-f0-9]{12,64}|[a-f0-9]{64})$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An image reference: repository with a tag, a digest, or neither (an image ID is a Ref with id set)."""
+
+    repository: str = ""
+    tag: str | None = None
+    digest: str | None = None
+    id: str | None = None
+
+    def __str__(self):
+        if self.id:
+            return self.id
+        return self.repository + (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
+
+    @property
+    def registry(self):
+        """The registry host of the repository ('docker.io' for Docker Hub names)."""
+        return registry_of(self.repository)
+
+
+def _is_host(first):
+    return "." in first or ":" in first or first == "localhost" or first.startswith("[")
+
+
+def valid_repository(repository):
+    """Docker's reference grammar: an optional registry host (with a '.' or ':', or localhost), then lowercase path components."""
+    first, sep, rest = repository.partition("/")
+    if sep and _is_host(first):
+        return bool(_HOST_RE.match(first) and _PATH.match(rest))
+    return bool(_PATH.match(repository))
+
+
+def registry_of(repository):
+    first, sep, _rest = repository.partition("/")
+    if sep and _is_host(first):
+        return DOCKER_HUB if first in _HUB_ALIASES else first
+    return DOCKER_HUB
+
+
+def normalize_registry(value):
+    """'https://index.docker.io/v1/' -> 'docker.io'; 'http://127.0.0.1:5000/' -> '127.0.0.1:5000'."""
+    text = re.sub(r"^[a-z]+://", "", value.strip()).split("/", 1)[0]
+    return DOCKER_HUB if text in _HUB_ALIASES else text
+
+
+def check_tag(option, value):
+    if not isinstance(value, str) or not _TAG.match(value):
+        raise ParamError(option, f"{value!r} is not a valid tag: up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'")
+    return value
+
+
+def parse_ref(option, value, default_tag="latest", digest=True, image_id=False):
+    """Parse 'repo[:tag][@digest]' (or an image ID when image_id) into a Ref; the tag defaults to default_tag.
+
+    A tag or digest in the value takes precedence over default_tag (which may itself be a digest such as sha256:...)."""
+    if not isinstance(value, str) or not value:
+        raise ParamError(option, f"{value!r} is not an image name")
+    if image_id and _IMAGE_ID.match(value):
+        return Ref(id=value if value.startswith("sha256:") else f"sha256:{value}")
+    name, _at, found_digest = value.partition("@")
+    repository, tag = name, None
+    head, sep, tail = name.rpartition(":")
+    if sep and "/" not in tail:
+        repository, tag = head, tail
+    if not valid_repository(repository):
+        raise ParamError(option, f"{value!r} is not a valid image name: use lowercase [registry[:port]/]path components")
+    if tag is not None:
+        check_tag(option, tag)
+    if found_digest:
+        if not digest:
+            raise ParamError(option, f"{value!r} names a digest; this module needs a name with a tag")
+        if not _DIGEST.match(found_digest):
+            raise ParamError(option, f"{found_digest!r} is not a digest such as sha256:<64 hex digits>")
+        return Ref(repository, tag, found_digest)
+    if tag is None and default_tag:
+        if _DIGEST.match(default_tag):
+            if not digest:
+                raise ParamError("tag", f"{default_tag!r} is a digest; this module needs a tag")
+            return Ref(repository, None, default_tag)
+        tag = check_tag("tag", default_tag)
+    return Ref(repository, tag)
+
+
+# --- registry credentials -------------------------------------------------------------------------------------------
+
+def credentials(params, ref):
+    """The per-task credentials for ref's registry as an auth_config dict, or None when the task gives none.
+
+    Refuses (before any engine call) credentials meant for another registry than the image's."""
+    username, password, url = params.get("username"), params.get("password"), params.get("registry_url")
+    if url and not username:
+        raise ParamError("registry_url", "only used with username and password")
+    if not username:
+        return None
+    registry = ref.registry
+    if url and normalize_registry(url) != registry:
+        raise ParamError("registry_url", f"{url!r} is not the registry of {ref} ({registry}); credentials are only sent to the image's own registry")
+    return {"username": username, "password": password, "serveraddress": _HUB_SERVER if registry == DOCKER_HUB else registry}
+
+
+def auth_header_config(client, creds, registry):
+    """The auth_config to send: the task's credentials, else those of the Docker config for that registry, else {}.
+
+    {} is sent rather than nothing because Docker 28.3.3+ rejects a push without an X-Registry-Auth header."""
+    if creds:
+        return creds
+    configs = getattr(client.api, "_auth_configs", None)
+    found = docker_auth.resolve_authconfig(configs, registry) if configs is not None and docker_auth else None
+    return dict(found) if found else {}
+
+
+def registry_error(exc, ref, creds):
+    """A readable EngineError for a registry failure seen through the engine, never carrying the password."""
+    text = getattr(exc, "explanation", None) or str(exc)
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    if creds and creds.get("password"):
+        text = text.replace(creds["password"], "********")
+    registry = ref.registry
+    low = text.lower()
+    if "no basic auth credentials" in low or ("unauthorized" in low and not creds):
+        why = "it needs credentials: set username and password"
+    elif "unauthorized" in low or "denied" in low or "incorrect username or password" in low:
+        why = f"it refused the credentials of user {creds['username']!r}" if creds else "it refused access"
+    elif "connection refused" in low or "no such host" in low or "dial tcp" in low or "i/o timeout" in low or "no route" in low:
+        why = "it cannot be reached"
+    else:
+        why = "it answered an error"
+    return EngineError(f"registry {registry} ({ref}): {why}: {text}")
+
+
+def remote_digest(client, ref, creds):
+    """The manifest digest the registry has for ref (through the engine), or None when the registry has no such tag."""
+    try:
+        data = client.api.inspect_distribution(str(ref), auth_config=creds)
+    except APIError as exc:  # NotFound is an APIError
+        if isinstance(exc, NotFound) or getattr(exc, "status_code", None) == 404:
+            return None
+        raise registry_error(exc, ref, creds) from exc
+    return (data.get("Descriptor") or {}).get("digest")
+
+
+def local_image(client, ref):
+    """The image inspect data for ref, or None when the engine has no such image."""
+    try:
+        return client.api.inspect_image(str(ref))
+    except NotFound:
+        return None
+
+
+def repo_digests(image, repository):
+    """The digests the engine records for image in repository (from RepoDigests)."""
+    out = []
+    for entry in (image or {}).get("RepoDigests") or []:
+        repo, _at, digest = entry.partition("@")
+        if canonical_repository(repo) == canonical_repository(repository):
+            out.append(digest)
+    return sorted(out)
+
+
+def canonical_repository(repository):
+    """'busybox', 'library/busybox' and 'docker.io/library/busybox' are one repository."""
+    registry = registry_of(repository)
+    path = repository.split("/", 1)[1] if registry != DOCKER_HUB or repository.partition("/")[0] in _HUB_ALIASES else repository
+    if registry == DOCKER_HUB and "/" not in path:
+        path = f"library/{path}"
+    return f"{registry}/{path}"
+
+
+def short_id(image_id):
+    return (image_id or "")[:19]
+
+
+def stream_errors(stream, doing, ref=None, creds=None):
+    """Consume a pull/push progress stream; raise a readable EngineError on the first error, return the items."""
+    items = []
+    for item in stream:
+        items.append(item)
+        if isinstance(item, dict) and (item.get("error") or item.get("errorDetail")):
+            message = item.get("error") or (item.get("errorDetail") or {}).get("message") or str(item)
+            if ref is not None:
+                raise registry_error(EngineError(message), ref, creds)
+            raise EngineError(f"{doing}: {message}")
+    return items
+
+
+def _platform_of(image):
+    parts = [image.get("Os") or "", image.get("Architecture") or ""]
+    if image.get("Variant"):
+        parts.append(image["Variant"])
+    return "/".join(parts)
+
+
+def check_platform(option, value):
+    if value is None:
+        return None
+    if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?", value):
+        raise ParamError(option, f"{value!r} is not a platform such as linux/amd64 or linux/arm64/v8")
+    return value
+
+
+# --- pull ----------------------------------------------------------------------------------------------------------
+
+class PullKind:
+    """Pull an image when it is missing or, with pull=always, when the registry's digest differs from the local one."""
+
+    kind = "image"
+
+    def __init__(self):
+        self.extra: dict[str, Any] = {}
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        ref = parse_ref("name", params["name"], params.get("tag") or "latest")
+        mode = "missing" if params.get("pull") in ("missing", "not_present") else "always"
+        return {"ref": ref, "platform": check_platform("platform", params.get("platform")), "pull": mode, "creds": credentials(params, ref)}
+
+    @staticmethod
+    def read(client, params, want):
+        ref = want["ref"]
+        image = local_image(client, ref)
+        actual: dict[str, Any] = {"image": image, "remote": None, "asked": False}
+        wrong_platform = image is not None and want["platform"] and not want["platform"].startswith(_platform_of(image))
+        if image is None or wrong_platform or (want["pull"] == "always" and not ref.digest):
+            actual["asked"] = True
+            actual["remote"] = remote_digest(client, ref, want["creds"])
+        return actual
+
+    @staticmethod
+    def plan(want, actual, params):
+        ref, image, remote = want["ref"], actual["image"], actual["remote"]
+        before = {"id": image["Id"], "digests": repo_digests(image, ref.repository), "platform": _platform_of(image)} if image else None
+        plan = Plan("image", str(ref), before, None)
+        if actual["asked"] and remote is None:
+            raise ParamError("name", f"registry {ref.registry} has no image {ref}")
+        if image is None:
+            plan.after = {"digests": [remote]}
+            plan.add(Action("pull", f"image {ref}", (Change("digest", None, remote, "pull"),), data={"id": None}))
+            return plan
+        have: dict[str, Any] = dict(before or {})
+        changes = []
+        if want["platform"] and not want["platform"].startswith(have["platform"]):
+            changes.append(Change("platform", have["platform"], want["platform"], "pull"))
+        if remote and remote not in have["digests"]:
+            changes.append(Change("digest", have["digests"], remote, "pull"))
+        plan.after = dict(have, **{c.field: c.after for c in changes})
+        if changes:
+            plan.add(Action("pull", f"image {ref}", tuple(changes), data={"id": image["Id"]}))
+        return plan
+
+    def apply(self, client, action, params):
+        want = self.desired(params)
+        ref = want["ref"]
+        auth = auth_header_config(client, want["creds"], ref.registry)
+        stream = client.api.pull(ref.repository, tag=ref.digest or ref.tag, platform=want["platform"], auth_config=auth,
+                                 stream=True, decode=True)
+        stream_errors(stream, f"pulling {ref}", ref, want["creds"])
+        after = local_image(client, ref)
+        self.extra["changed"] = (after or {}).get("Id") != action.data["id"]
+
+    @staticmethod
+    def inspect(client, params):
+        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest")) or {}
+
+
+# --- push ----------------------------------------------------------------------------------------------------------
+
+class PushKind:
+    """Push the tags whose registry digest is not one the local image already has."""
+
+    kind = "image"
+
+    def __init__(self):
+        self.extra: dict[str, Any] = {}
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        ref = parse_ref("name", params["name"], None, digest=False)
+        tags = [ref.tag] if ref.tag else [check_tag("tags", t) for t in (params.get("tags") or ["latest"])]
+        refs = [Ref(ref.repository, tag) for tag in dict.fromkeys(tags)]
+        return {"refs": refs, "creds": credentials(params, refs[0])}
+
+    @staticmethod
+    def read(client, params, want):
+        local = {str(r): local_image(client, r) for r in want["refs"]}
+        missing = [name for name, image in local.items() if image is None]
+        if missing:
+            raise ParamError("name", f"no local image {', '.join(missing)} to push; build, pull or tag it first")
+        return {"local": local, "remote": {str(r): remote_digest(client, r, want["creds"]) for r in want["refs"]}}
+
+    @staticmethod
+    def plan(want, actual, params):
+        refs = want["refs"]
+        before = {r.tag: actual["remote"][str(r)] for r in refs}
+        after = dict(before)
+        plan = Plan("image", refs[0].repository, before, after)
+        for ref in refs:
+            image, remote = actual["local"][str(ref)], actual["remote"][str(ref)]
+            if remote and remote in repo_digests(image, ref.repository):
+                continue
+            after[ref.tag] = f"image {short_id(image['Id'])}"
+            note = "new tag" if remote is None else "the tag moves"
+            plan.add(Action("push", f"image {ref}", (Change(f"tags.{ref.tag}", remote, after[ref.tag], "push"),), note=note))
+        return plan
+
+    def apply(self, client, action, params):
+        want = self.desired(params)
+        ref = next(r for r in want["refs"] if action.target == f"image {r}")
+        auth = auth_header_config(client, want["creds"], ref.registry)
+        items = stream_errors(client.api.push(ref.repository, tag=ref.tag, auth_config=auth, stream=True, decode=True),
+                              f"pushing {ref}", ref, want["creds"])
+        digest = next((i["aux"]["Digest"] for i in items if isinstance(i.get("aux"), dict) and i["aux"].get("Digest")), None)
+        self.extra.setdefault("pushed", []).append({"tag": ref.tag, "digest": digest})
+
+    def inspect(self, client, params):
+        want = self.desired(params)
+        self.extra.setdefault("pushed", [])
+        self.extra["registry_digests"] = {r.tag: remote_digest(client, r, want["creds"]) for r in want["refs"]}
+        return local_image(client, want["refs"][0]) or {}
+
+
+# --- tag -----------------------------------------------------------------------------------------------------------
+
+class TagKind:
+    """Point new names at an image."""
+
+    kind = "image"
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        source = parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)
+        default_tag = check_tag("tag", params.get("tag") or "latest")
+        targets = []
+        for index, value in enumerate(params.get("repository") or []):
+            target = parse_ref(f"repository[{index + 1}]", value, default_tag, digest=False)
+            targets.append(target)
+        if not targets:
+            raise ParamError("repository", "list at least one new name")
+        return {"source": source, "targets": list(dict.fromkeys(targets)), "keep": params.get("existing_images") == "keep"}
+
+    @staticmethod
+    def read(client, params, want):
+        return {"source": local_image(client, want["source"]), "targets": {str(t): (local_image(client, t) or {}).get("Id") for t in want["targets"]}}
+
+    @staticmethod
+    def plan(want, actual, params):
+        source = actual["source"]
+        if source is None:
+            raise ParamError("name", f"no local image {want['source']} to tag")
+        before = dict(actual["targets"])
+        after = dict(before)
+        plan = Plan("image", str(want["source"]), before, after)
+        for target in want["targets"]:
+            old = before[str(target)]
+            if old == source["Id"] or (old and want["keep"]):
+                continue
+            after[str(target)] = source["Id"]
+            plan.add(Action("tag", f"image {target}", (Change(str(target), old, source["Id"], "tag"),), data={"id": source["Id"]},
+                            note=f"from {want['source']}" + (f", was {short_id(old)}" if old else "")))
+        return plan
+
+    def apply(self, client, action, params):
+        target = next(t for t in self.desired(params)["targets"] if action.target == f"image {t}")
+        client.api.tag(action.data["id"], target.repository, target.tag, force=True)
+
+    @staticmethod
+    def inspect(client, params):
+        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)) or {}
+
+
+# --- remove --------------------------------------------------------------------------------------------------------
+
+class RemoveKind:
+    """Remove an image name (the image goes with its last name) or an image by ID."""
+
+    kind = "image"
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    @staticmethod
+    def desired(params):
+        return {"ref": parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)}
+
+    @staticmethod
+    def read(client, params, want):
+        image = local_image(client, want["ref"])
+        users = []
+        if image is not None:
+            users = sorted(c["Names"][0].lstrip("/") for c in client.api.containers(all=True) if c.get("ImageID") == image["Id"])
+        return {"image": image, "users": users}
+
+    @staticmethod
+    def plan(want, actual, params):
+        ref, image, users = want["ref"], actual["image"], actual["users"]
+        if image is None:
+            return Plan("image", str(ref), None, None)
+        names = sorted(image.get("RepoTags") or [])
+        if ref.digest:  # a digest reference is one of the image's names too
+            names = sorted(names + [d for d in image.get("RepoDigests") or [] if d.endswith(ref.digest)][:1])
+        before = {"id": image["Id"], "tags": names}
+        if not ref.id and len(names) > 1:
+            after = {"id": image["Id"], "tags": [n for n in names if n != str(ref)]}
+            plan = Plan("image", str(ref), before, after)
+            plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),),
+                            note=f"image {short_id(image['Id'])} keeps its other names"))
+            return plan
+        force = params.get("force")
+        if users and not force:
+            raise ParamError("force", f"image {ref} ({short_id(image['Id'])}) is used by containers {', '.join(users)}; "
+                             "set force: true to remove it anyway (a running container's image cannot be removed)")
+        if ref.id and len(names) > 1 and not force:
+            raise ParamError("force", f"image {ref} has several names ({', '.join(names)}); set force: true to remove them all")
+        plan = Plan("image", str(ref), before, None)
+        note = f"used by {', '.join(users)}" if users else ""
+        plan.add(Action("remove", f"image {ref}", data={"force": bool(force)}, note=note))
+        return plan
+
+    @staticmethod
+    def apply(client, action, params):
+        ref = parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)
+        client.api.remove_image(str(ref), force=action.data.get("force", False), noprune=not params.get("prune", True))
+
+    @staticmethod
+    def inspect(client, params):
+        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)) or {}

@@ -1,0 +1,212 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""Content-addressed image builds.
+
+The build inputs (the files of the build context that .dockerignore lets through, chosen by the Docker SDK's own
+exclude_paths, the Dockerfile, build args, target, platform and labels) are hashed into the image label
+dockhand.build-hash. The image is built only when that label differs from the hash of the task (or rebuild=always),
+so check mode predicts the build exactly; after a build, `changed` is true only when an image ID moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from typing import Any
+
+from ._client import EngineError
+from ._image import Ref, check_platform, local_image, parse_ref
+from ._parse import size_bytes, string_map
+from ._plan import Action, Change, ParamError, Plan
+
+try:
+    from docker.utils.build import exclude_paths
+except ImportError:  # reported by the runner
+    exclude_paths = None
+
+HASH_LABEL = "dockhand.build-hash"
+HASH_VERSION = 1
+LOG_TAIL = 20
+
+
+def dockerignore_patterns(path):
+    """The .dockerignore patterns of a context, read exactly as the Docker SDK's build() reads them."""
+    name = os.path.join(path, ".dockerignore")
+    if not os.path.exists(name):
+        return []
+    with open(name, encoding="utf-8") as handle:
+        return [line.strip() for line in handle.read().splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def context_entries(path, dockerfile_in_context):
+    """[(relative path, type, mode, content sha256 or link target)] for every path the build would send, sorted.
+
+    Modification times and owners are left out: touching a file does not make a new image."""
+    entries = []
+    for rel in sorted(exclude_paths(os.path.abspath(path), dockerignore_patterns(path), dockerfile=dockerfile_in_context)):
+        full = os.path.join(path, rel)
+        info = os.lstat(full)
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISLNK(info.st_mode):
+            entries.append((rel, "link", mode, os.readlink(full)))
+        elif stat.S_ISDIR(info.st_mode):
+            entries.append((rel, "dir", mode, ""))
+        elif stat.S_ISREG(info.st_mode):
+            digest = hashlib.sha256()
+            with open(full, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            entries.append((rel, "file", mode, digest.hexdigest()))
+    return entries
+
+
+def build_hash(entries, dockerfile_text, args, target, platform, labels):
+    """sha256 of every build input that changes the image (pure)."""
+    inputs = {"version": HASH_VERSION, "context": [list(e) for e in entries], "dockerfile": dockerfile_text,
+              "args": dict(sorted((args or {}).items())), "target": target or None, "platform": platform or None,
+              "labels": dict(sorted((labels or {}).items()))}
+    return "sha256:" + hashlib.sha256(json.dumps(inputs, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def resolve_dockerfile(path, dockerfile):
+    """(absolute Dockerfile path, its path relative to the context or None when it is outside)."""
+    full = dockerfile if dockerfile and os.path.isabs(dockerfile) else os.path.join(path, dockerfile or "Dockerfile")
+    full = os.path.abspath(full)
+    rel = os.path.relpath(full, os.path.abspath(path))
+    return full, (None if rel.startswith("..") else rel)
+
+
+def failing_step(lines):
+    """The last 'Step n/m : ...' line of a classic-builder log, or None."""
+    return next((line for line in reversed(lines) if line.startswith("Step ")), None)
+
+
+class BuildKind:
+    kind = "image"
+
+    def __init__(self):
+        self.extra: dict[str, Any] = {"build_log": []}
+        self._built: str | None = None
+        self._want: dict[str, Any] | None = None
+        self._start: dict[str, str | None] = {}
+
+    @staticmethod
+    def name(params):
+        return params["name"]
+
+    def desired(self, params):
+        """The task, parsed, with the hash of its build inputs (computed once per run: it reads the whole context)."""
+        if self._want is None:
+            self._want = self._desired(params)
+        return self._want
+
+    @staticmethod
+    def _desired(params):
+        ref = parse_ref("name", params["name"], params.get("tag") or "latest", digest=False)
+        path = params["path"]
+        if not os.path.isdir(path):
+            raise ParamError("path", f"{path!r} is not a directory")
+        dockerfile, in_context = resolve_dockerfile(path, params.get("dockerfile"))
+        if not os.path.isfile(dockerfile):
+            raise ParamError("dockerfile", f"{dockerfile!r} is not a file")
+        with open(dockerfile, encoding="utf-8") as handle:
+            text = handle.read()
+        args = string_map("args", params.get("args"))
+        labels = string_map("labels", params.get("labels"))
+        if labels and HASH_LABEL in labels:
+            raise ParamError("labels", f"{HASH_LABEL} is set by the module")
+        platform = check_platform("platform", params.get("platform"))
+        extra_tags = [parse_ref(f"tags[{i + 1}]", t, ref.tag, digest=False) for i, t in enumerate(params.get("tags") or [])]
+        return {
+            "ref": ref,
+            "hash": build_hash(context_entries(path, in_context), text, args, params.get("target"), platform, labels),
+            "dockerfile": dockerfile if in_context is None else in_context,
+            "args": args, "labels": labels, "platform": platform,
+            "shm_size": size_bytes("shm_size", params.get("shm_size")),
+            "extra_tags": [t for t in dict.fromkeys(extra_tags) if t != ref],
+            "etc_hosts": string_map("etc_hosts", params.get("etc_hosts")),
+        }
+
+    def read(self, client, params, want):
+        image = local_image(client, want["ref"])
+        tags: dict[str, str | None] = {str(t): (local_image(client, t) or {}).get("Id") for t in want["extra_tags"]}
+        actual: dict[str, Any] = {
+            "image": None if image is None else {"id": image["Id"], "hash": ((image.get("Config") or {}).get("Labels") or {}).get(HASH_LABEL)},
+            "tags": tags,
+        }
+        self._start = {str(want["ref"]): image["Id"] if image else None, **tags}
+        return actual
+
+    @staticmethod
+    def plan(want, actual, params):
+        ref, have, rebuild = want["ref"], actual["image"], params.get("rebuild") or "inputs-changed"
+        plan = Plan("image", str(ref), have, {"hash": want["hash"]})
+        target = f"image {ref}"
+        build = None
+        if have is None:
+            build = Action("build", target, (Change("build_hash", None, want["hash"], "build"),), note="no such image yet")
+        elif rebuild == "always":
+            build = Action("build", target, note="rebuild: always; changed only if the image ID moves")
+        elif rebuild == "inputs-changed" and have["hash"] != want["hash"]:
+            why = "the build inputs changed" if have["hash"] else f"the image has no {HASH_LABEL} label"
+            build = Action("build", target, (Change("build_hash", have["hash"], want["hash"], "rebuild"),), note=why)
+        if build is not None:
+            plan.add(build)
+        else:
+            plan.after = dict(have or {})
+        for tag in want["extra_tags"]:
+            old = actual["tags"][str(tag)]
+            if build is None and old == have["id"]:
+                continue
+            new = f"the new build of {ref}" if build is not None else have["id"]
+            plan.add(Action("tag", f"image {tag}", (Change(f"tags.{tag}", old, new, "tag"),), data={"tag": str(tag)}))
+        return plan
+
+    def apply(self, client, action, params):
+        want = self.desired(params)
+        ref: Ref = want["ref"]
+        if action.verb == "tag":
+            tag = next(t for t in want["extra_tags"] if str(t) == action.data["tag"])
+            source = self._built or local_image(client, ref)["Id"]
+            client.api.tag(source, tag.repository, tag.tag, force=True)
+        else:
+            self._build(client, params, want)
+        self._set_changed(client)
+
+    def _build(self, client, params, want):
+        ref = want["ref"]
+        labels = dict(want["labels"] or {}, **{HASH_LABEL: want["hash"]})
+        stream = client.api.build(
+            path=params["path"], tag=str(ref), dockerfile=want["dockerfile"], buildargs=want["args"], target=params.get("target"),
+            labels=labels, nocache=bool(params.get("nocache")), pull=bool(params.get("pull")), network_mode=params.get("network"),
+            platform=want["platform"], shmsize=want["shm_size"], cache_from=params.get("cache_from"), extra_hosts=want["etc_hosts"],
+            rm=True, forcerm=True, decode=True,
+        )
+        log = self.extra["build_log"]
+        for item in stream:
+            text = item.get("stream")
+            if text:
+                log.extend(line for line in text.rstrip("\n").split("\n") if line.strip())
+            error = item.get("error") or (item.get("errorDetail") or {}).get("message")
+            if error:
+                step = failing_step(log) or "an unknown step"
+                tail = "\n".join(log[-LOG_TAIL:])
+                old = self._start.get(str(ref))
+                kept = f"{ref} still points at image {old[:19]}" if old else f"{ref} was not created"
+                raise EngineError(f"building {ref} failed at {step}: {error.strip()}; {kept}"
+                                  f"\n--- last {LOG_TAIL} lines of the build log ---\n{tail}")
+        built = local_image(client, ref)
+        self._built = built["Id"] if built else None
+
+    def _set_changed(self, client):
+        """changed: true only when the image or one of its extra tags now points at another image than before."""
+        now = {name: (local_image(client, parse_ref("name", name, None)) or {}).get("Id") for name in self._start}
+        self.extra["changed"] = any(now[name] != before for name, before in self._start.items())
+
+    def inspect(self, client, params):
+        return local_image(client, self.desired(params)["ref"]) or {}
