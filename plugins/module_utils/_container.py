@@ -21,26 +21,19 @@ import time
 from typing import Any
 
 from ._client import EngineError, engine_errors
+from ._image import local_image, parse_ref, remote_digest, repo_digests, stream_errors
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value, set_path
 from ._parse import docker_name, ip_address
 from ._plan import Action, Change, ParamError, Plan, compare
 
 try:
     from docker.errors import APIError, NotFound
-    from docker.utils import parse_repository_tag
 except ImportError:  # reported by the runner
     NotFound = APIError = Exception
 
 MANAGED_LABEL = "dockhand.managed"
 SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running
 _ZERO = (0, "", None)
-
-
-def image_ref(image):
-    repo, tag = parse_repository_tag(image)
-    if tag and tag.startswith("sha256:"):
-        return image, repo, tag
-    return (image if tag else f"{image}:latest"), repo, tag or "latest"
 
 
 def _env_file(path):
@@ -86,6 +79,8 @@ class ContainerKind:
     def desired(params):
         docker_name("name", params["name"])
         _community_compatibility(params)
+        if params.get("image"):
+            parse_ref("image", params["image"])
         fields = {}
         for field in FIELDS:
             value = params.get(field.name)
@@ -108,16 +103,14 @@ class ContainerKind:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}
         if params.get("image") and run_state(params) != "absent":
-            ref = image_ref(params["image"])[0]
-            try:
-                actual["image"] = client.api.inspect_image(ref)
-            except NotFound:
-                pass
+            ref = parse_ref("image", params["image"])
+            actual["image"] = local_image(client, ref)
             if pull_policy(params) == "always":
                 try:
-                    actual["remote_digest"] = client.api.inspect_distribution(ref)["Descriptor"]["digest"]
-                except (APIError, KeyError) as exc:
-                    actual["remote_error"] = getattr(exc, "explanation", None) or str(exc)
+                    actual["remote_digest"] = remote_digest(client, ref, None)
+                    actual["local_digests"] = repo_digests(actual["image"], ref.repository)
+                except EngineError as exc:
+                    actual["remote_error"] = str(exc)
         for net in want["networks"] or []:
             try:
                 client.api.inspect_network(net["name"])
@@ -319,8 +312,7 @@ def _pull_action(params, actual, plan):
         plan.add(Action("pull", f"image {image}", note="not on the engine"))
         return True
     if pull_policy(params) == "always":
-        local = [d.split("@", 1)[1] for d in actual["image"].get("RepoDigests") or []]
-        if actual["remote_digest"] and actual["remote_digest"] not in local:
+        if actual["remote_digest"] and actual["remote_digest"] not in actual.get("local_digests", []):
             plan.add(Action("pull", f"image {image}", note=f"the registry has {actual['remote_digest'][:19]}"))
             return True
         if actual["remote_error"]:
@@ -429,7 +421,7 @@ def create_body(params, inherit=None):
     """The engine's create request from the task (option space -> the same paths inspect shows)."""
     want = ContainerKind.desired(params)
     fields = want["fields"]
-    doc: dict[str, Any] = {"Config": {"Image": image_ref(params["image"])[0]}, "HostConfig": {}}
+    doc: dict[str, Any] = {"Config": {"Image": str(parse_ref("image", params["image"]))}, "HostConfig": {}}
     for field in FIELDS:
         value = fields[field.name]
         if value is None or field.name == "volumes":
@@ -506,10 +498,8 @@ def _networks_of_others(old, params):
 
 
 def _pull(client, image):
-    repo, tag = image_ref(image)[1:]
-    for event in client.api.pull(repo, tag=tag, stream=True, decode=True):
-        if event.get("error"):
-            raise EngineError(f"pull image {image}: {event['error']}")
+    ref = parse_ref("image", image)
+    stream_errors(client.api.pull(ref.repository, tag=ref.digest or ref.tag, stream=True, decode=True), f"pull image {image}", ref)
 
 
 def _stop(client, cid, params):
