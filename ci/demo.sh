@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The main job: sets the machine up (engine, venv, base image), then runs the demo playbook on the local engine.
+# The main job: sets the machine up (engine, registry, venv, base image), then deploys the demo web site on the local
+# engine with playbooks/deploy.yml (build -> push -> network/volume -> 2 replicas -> probe -> metrics -> report).
+# Run it again: it changes nothing and says so (changed=0).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=ci/setup.sh
@@ -10,4 +12,4 @@ mkdir -p "$base/ansible_collections/dockhand"
 ln -sfn "$PWD" "$base/ansible_collections/dockhand/docker"
 export ANSIBLE_COLLECTIONS_PATH="$base" ANSIBLE_PYTHON_INTERPRETER="$DOCKHAND_VENV/bin/python"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-exec ansible-playbook -i localhost, playbooks/demo.yml "$@"
+exec ansible-playbook -i playbooks/inventory/hosts.yml playbooks/deploy.yml "$@"

@@ -21,7 +21,7 @@ ruff check --no-cache plugins tests ci bench
 (cd "$STAGE_ROOT" && mypy --no-incremental --cache-dir /dev/null --check-untyped-defs --ignore-missing-imports -p ansible_collections.dockhand.docker.plugins)
 
 step "ansible-lint (offline, production profile)"
-(cd "$STAGE" && ansible-lint --offline -q playbooks)
+(cd "$STAGE" && ansible-lint --offline -q playbooks roles)
 
 step "antsibull-docs lint-collection-docs"
 (cd "$STAGE" && antsibull-docs lint-collection-docs --plugin-docs .)
