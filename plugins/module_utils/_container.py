@@ -68,8 +68,10 @@ def _networks(option, networks):
 class ContainerKind:
     kind = "container"
 
-    def __init__(self):
+    def __init__(self, extra_labels=None, known_networks=()):
         self.extra: dict[str, Any] = {}
+        self.extra_labels = dict(extra_labels or {})  # labels the caller adds (dockhand.project): not task options
+        self.known_networks = set(known_networks)  # networks that exist by the time the plan is applied
 
     @staticmethod
     def name(params):
@@ -91,8 +93,7 @@ class ContainerKind:
         _check_conflicts(params, fields, want["networks"])
         return want
 
-    @staticmethod
-    def read(client, params, want):
+    def read(self, client, params, want):
         actual: dict[str, Any] = {"container": None, "image": None, "remote_digest": None, "remote_error": None,
                                   "missing_networks": [], "managed": {}}
         try:
@@ -112,6 +113,8 @@ class ContainerKind:
                 except EngineError as exc:
                     actual["remote_error"] = str(exc)
         for net in want["networks"] or []:
+            if net["name"] in self.known_networks:
+                continue
             try:
                 client.api.inspect_network(net["name"])
             except NotFound:
@@ -174,7 +177,7 @@ class ContainerKind:
         if action.verb == "pull":
             _pull(client, params["image"])
         elif action.verb == "create":
-            _create(client, name, params)
+            _create(client, name, params, extra_labels=self.extra_labels)
         elif action.verb == "start":
             try:
                 client.api.start(name)
@@ -220,7 +223,7 @@ class ContainerKind:
             client.api.remove_container(temp, force=True)  # left by an earlier run that was cut off
         except NotFound:
             pass
-        new_id = _create(client, temp, params, inherit=old)  # a failing create leaves the old container as it is
+        new_id = _create(client, temp, params, inherit=old, extra_labels=self.extra_labels)  # a failing create leaves the old container as it is
         was_running = bool(old["State"].get("Running"))
         if was_running:
             _stop(client, old["Id"], params)
@@ -417,7 +420,7 @@ def _update_body(action):
     return body
 
 
-def create_body(params, inherit=None):
+def create_body(params, inherit=None, extra_labels=None):
     """The engine's create request from the task (option space -> the same paths inspect shows)."""
     want = ContainerKind.desired(params)
     fields = want["fields"]
@@ -458,6 +461,7 @@ def create_body(params, inherit=None):
             doc["NetworkingConfig"] = {"EndpointsConfig": {first["name"]: _endpoint_config(first)}}
             connect_after.remove(first)
     labels = doc["Config"].setdefault("Labels", {})
+    labels.update(extra_labels or {})
     labels[MANAGED_LABEL] = json.dumps(managed, sort_keys=True, separators=(",", ":"))
     body = dict(doc["Config"], HostConfig=doc["HostConfig"])
     if "NetworkingConfig" in doc:
@@ -470,8 +474,8 @@ def _endpoint_config(net):
     return {"Aliases": net["aliases"] or None, "Links": net["links"] or None, "IPAMConfig": ipam or None}
 
 
-def _create(client, name, params, inherit=None):
-    body, networks = create_body(params, inherit)
+def _create(client, name, params, inherit=None, extra_labels=None):
+    body, networks = create_body(params, inherit, extra_labels)
     result = client.api._result(client.api._post_json(client.api._url("/containers/create"), data=body, params={"name": name}), True)
     for net in networks + _networks_of_others(inherit, params):
         client.api.connect_container_to_network(result["Id"], net["name"], aliases=net["aliases"] or None, links=net["links"] or None,
@@ -563,3 +567,4 @@ def container_info(client, params):
     if len(names) == 1 and not filters:  # community.docker.docker_container_info's shape, for one name
         result.update(exists=bool(found), container=found[0] if found else {})
     return result
+

@@ -107,3 +107,15 @@ class VolumeKind:
             return client.api.inspect_volume(params["name"])
         except NotFound:
             return {}
+
+
+# The module's options (documented in plugins/modules/volume.py); also used for the entries of dockhand.docker.project.
+VOLUME_SPEC = dict(
+    name=dict(type="str", required=True, aliases=["volume_name"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    driver=dict(type="str"),
+    driver_options=dict(type="dict", aliases=["driver_opts"]),
+    labels=dict(type="dict"),
+    recreate=dict(type="str", default="never", choices=["never", "options-changed", "always"]),
+    force=dict(type="bool", default=False),
+)

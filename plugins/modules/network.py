@@ -179,31 +179,8 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._network import NetworkKind
+from ansible_collections.dockhand.docker.plugins.module_utils._network import NetworkKind, NETWORK_SPEC as ARGUMENT_SPEC
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
-
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True, aliases=["network_name"]),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-    driver=dict(type="str"),
-    driver_options=dict(type="dict", aliases=["driver_opts"]),
-    ipam_driver=dict(type="str"),
-    ipam_driver_options=dict(type="dict"),
-    ipam_config=dict(type="list", elements="dict", options=dict(
-        subnet=dict(type="str"),
-        gateway=dict(type="str"),
-        iprange=dict(type="str"),
-        aux_addresses=dict(type="dict"),
-    )),
-    internal=dict(type="bool"),
-    attachable=dict(type="bool"),
-    enable_ipv6=dict(type="bool"),
-    labels=dict(type="dict"),
-    connected=dict(type="list", elements="str", aliases=["containers"]),
-    purge_connected=dict(type="bool", default=False),
-    recreate=dict(type="str", default="never", choices=["never", "options-changed", "always"]),
-    force=dict(type="bool", default=False),
-)
 
 
 def main():

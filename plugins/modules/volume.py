@@ -120,17 +120,7 @@ actions_done:
 """
 
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
-from ansible_collections.dockhand.docker.plugins.module_utils._volume import VolumeKind
-
-ARGUMENT_SPEC = dict(
-    name=dict(type="str", required=True, aliases=["volume_name"]),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-    driver=dict(type="str"),
-    driver_options=dict(type="dict", aliases=["driver_opts"]),
-    labels=dict(type="dict"),
-    recreate=dict(type="str", default="never", choices=["never", "options-changed", "always"]),
-    force=dict(type="bool", default=False),
-)
+from ansible_collections.dockhand.docker.plugins.module_utils._volume import VolumeKind, VOLUME_SPEC as ARGUMENT_SPEC
 
 
 def main():

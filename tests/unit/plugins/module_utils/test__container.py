@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.dockhand.docker.plugins.module_utils import _container as C
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import FIELDS, parse_port, parse_volume, read_volumes
 from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
-from ansible_collections.dockhand.docker.plugins.modules.container import ARGUMENT_SPEC
+from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import CONTAINER_SPEC as ARGUMENT_SPEC
 
 IMAGE = {"Id": "sha256:" + "a" * 64, "RepoDigests": [], "Config": {"Env": ["PATH=/bin", "FROM_IMAGE=1"], "Labels": {"img": "1"},
                                                                    "Cmd": ["sh"], "ExposedPorts": {"7000/tcp": {}}, "Volumes": {"/imgvol": {}}}}

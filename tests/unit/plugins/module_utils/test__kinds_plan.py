@@ -3,8 +3,8 @@
 import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils._network import NetworkKind
-from ansible_collections.dockhand.docker.plugins.modules.network import ARGUMENT_SPEC as NETWORK_SPEC
-from ansible_collections.dockhand.docker.plugins.modules.volume import ARGUMENT_SPEC as VOLUME_SPEC
+from ansible_collections.dockhand.docker.plugins.module_utils._network import NETWORK_SPEC
+from ansible_collections.dockhand.docker.plugins.module_utils._volume import VOLUME_SPEC
 from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
 from ansible_collections.dockhand.docker.plugins.module_utils._volume import VolumeKind
 
