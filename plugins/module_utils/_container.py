@@ -20,7 +20,7 @@ import json
 import time
 from typing import Any
 
-from ._client import EngineError, engine_errors
+from ._client import EngineError, describe_engine_error, engine_errors
 from ._image import local_image, parse_ref, remote_digest, repo_digests, stream_errors
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value, set_path
 from ._parse import docker_name, ip_address
@@ -187,7 +187,8 @@ class ContainerKind:
                     raise
                 logs = _logs(client, name, 20)
                 client.api.remove_container(name, force=True)  # nothing half-made: the container this run created goes
-                raise EngineError(f"{exc}; the new container was removed again. Last log lines:\n{logs}") from exc
+                reason = describe_engine_error(exc, f"start container {name}", params.get("docker_host")) or str(exc)
+                raise EngineError(f"{reason}; the new container was removed again. Last log lines:\n{logs}") from exc
         elif action.verb == "stop":
             _stop(client, name, params)
         elif action.verb == "restart":
@@ -411,7 +412,7 @@ def _update_body(action):
             policy = body.setdefault("RestartPolicy", {})
             policy["Name" if field.name == "restart_policy" else "MaximumRetryCount"] = change.after
         else:
-            body[field.update] = field.dump(change.after) if field.dump else change.after
+            body[field.update or field.name] = field.dump(change.after) if field.dump else change.after
     if "RestartPolicy" in body:
         body["RestartPolicy"].setdefault("Name", "on-failure" if body["RestartPolicy"].get("MaximumRetryCount") else "no")
     swap = action.data.get("memory_swap") or 0
@@ -430,7 +431,8 @@ def create_body(params, inherit=None, extra_labels=None):
         if value is None or field.name == "volumes":
             continue
         set_path(doc, field.path, field.dump(value) if field.dump else value)
-    binds, anonymous = [], {}
+    binds: list[str] = []
+    anonymous: dict[str, dict] = {}
     for volume in fields["volumes"] or []:
         if ":" in volume:
             binds.append(volume)
@@ -563,7 +565,7 @@ def container_info(client, params):
         seen = {c["Id"] for c in found}
         with engine_errors("inspecting containers", host):
             found += [client.api.inspect_container(c["Id"]) for c in listed if c["Id"] not in seen]
-    result = {"containers": found, "missing": missing}
+    result: dict[str, Any] = {"containers": found, "missing": missing}
     if len(names) == 1 and not filters:  # community.docker.docker_container_info's shape, for one name
         result.update(exists=bool(found), container=found[0] if found else {})
     return result

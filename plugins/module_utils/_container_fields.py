@@ -32,7 +32,7 @@ class Field:
     name: str
     path: str                                  # where the engine keeps it: "Config.Env", "HostConfig.Memory"
     mode: str = "value"                        # value | set | subset (see _plan.compare), list = ordered value
-    parse: Optional[Callable] = None           # (option name, task value) -> option space
+    parse: Callable[[str, Any], Any] = lambda option, value: value  # (option name, task value) -> option space
     load: Optional[Callable] = None            # engine value -> option space
     dump: Optional[Callable] = None            # option space -> engine value
     default: Any = KEEP                        # what the container has once a managed option is dropped from the task
@@ -129,7 +129,7 @@ def _ports_dump(ports):
 
 
 def _exposed_parse(option, specs):
-    out = set()
+    out: set[str] = set()
     for spec in specs:
         text = str(spec)
         port, proto = (text.split("/", 1) + [""])[:2]
@@ -366,7 +366,8 @@ def read_volumes(container, image_config):
 
     Binds of anonymous volumes carried over from a recreated container are the image's or the task's anonymous
     volumes again, so they show as '/path'."""
-    out, bound = set(), set()
+    out: set[str] = set()
+    bound: set[str] = set()
     for bind in get_path(container, "HostConfig.Binds") or []:
         source, target = bind.split(":")[0], bind.split(":")[1]
         bound.add(target)

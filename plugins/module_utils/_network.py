@@ -75,6 +75,9 @@ def _actual_ipam_block(block):
 class NetworkKind:
     kind = "network"
 
+    def __init__(self, leaving=()):
+        self.leaving = set(leaving)  # containers removed before this network is applied (dockhand.docker.project)
+
     @staticmethod
     def name(params):
         return params["name"]
@@ -105,8 +108,7 @@ class NetworkKind:
             "connected": None if params.get("connected") is None else list(dict.fromkeys(params["connected"])),
         }
 
-    @staticmethod
-    def read(client, params, want):
+    def read(self, client, params, want):
         actual: dict[str, Any] = {"state": None, "members": {}, "missing": [], "drivers": None}
         try:
             raw = client.api.inspect_network(params["name"])
@@ -127,7 +129,8 @@ class NetworkKind:
             }
             # running and stopped containers alike (the network's own inspect lists only running ones)
             for c in client.api.containers(all=True, filters={"network": raw["Name"]}):
-                actual["members"][c["Names"][0].lstrip("/")] = c["Id"]
+                if c["Names"][0].lstrip("/") not in self.leaving:
+                    actual["members"][c["Names"][0].lstrip("/")] = c["Id"]
             actual["state"]["connected"] = sorted(actual["members"])
         for wanted in want.get("connected") or []:
             if _member(actual["members"], wanted) is None:
