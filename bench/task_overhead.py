@@ -58,7 +58,7 @@ def main():
     timed(env, playbook(work / "setup.json", "dockhand.docker.volume", volume, 1))
     timed(env, playbook(work / "setup2.json", "dockhand.docker.container", container, 1))
     times = {k: [] for k in books}
-    for _ in range(REPEATS):  # interleaved, so drift hits every arm alike
+    for _round in range(REPEATS):  # interleaved, so drift hits every arm alike
         for arm, book in books.items():
             times[arm].append(timed(env, book))
     med = {arm: statistics.median(t) for arm, t in times.items()}

@@ -569,4 +569,3 @@ def container_info(client, params):
     if len(names) == 1 and not filters:  # community.docker.docker_container_info's shape, for one name
         result.update(exists=bool(found), container=found[0] if found else {})
     return result
-

@@ -10,12 +10,12 @@ module: project
 short_description: Converge the networks, volumes and containers of one project in one task, in parallel
 version_added: 0.1.0
 description:
-  - Declares a set of resources under a project name and makes the engine match it in one task, at the engine's speed:
+  - Declares a set of resources under a project name and makes the engine match it in one task, at the engine's speed,
     one module run instead of one per resource.
   - Each entry of O(networks), O(volumes) and O(containers) takes the options of M(dockhand.docker.network),
     M(dockhand.docker.volume) and M(dockhand.docker.container), validated and planned by the same code, so an entry
     behaves exactly as the single-resource module would. Every entry is validated before anything is written.
-  - Networks and volumes converge first, in parallel; containers follow in dependency order (O(containers[].depends_on)),
+  - Networks and volumes converge first, in parallel; containers follow in dependency order (C(depends_on)),
     with at most O(parallelism) engine calls at once.
   - Every resource carries the label C(dockhand.project=<project>). Resources with that label that the task no longer
     declares are removed only with O(remove_orphans=true) (volumes only with O(purge_volumes=true)); otherwise they
@@ -35,21 +35,21 @@ options:
     choices: [present, absent]
     default: present
   networks:
-    description: Networks, each with the options of M(dockhand.docker.network) (O(ignore:name) required).
+    description: Networks, each with the options of M(dockhand.docker.network) (C(name) required).
     type: list
     elements: dict
   volumes:
-    description: Volumes, each with the options of M(dockhand.docker.volume) (O(ignore:name) required).
+    description: Volumes, each with the options of M(dockhand.docker.volume) (C(name) required).
     type: list
     elements: dict
   containers:
     description:
-      - Containers, each with the options of M(dockhand.docker.container) (O(ignore:name) required), plus C(replicas)
+      - Containers, each with the options of M(dockhand.docker.container) (C(name) required), plus C(replicas)
         and C(depends_on).
-      - C(replicas=N) runs N containers named C(<name>-1) to C(<name>-N). Host ports of O(ignore:published_ports) must
+      - C(replicas=N) runs N containers named C(<name>-1) to C(<name>-N). Host ports of C(published_ports) must
         then be left to the engine (C(80) rather than C(8080:80)) or the replicas collide.
       - C(depends_on) lists container entries to converge first, as names or as C({name, condition}) with
-        condition V(started) (the default: running) or V(healthy) (its health check passes).
+        condition V(started) (running, the default) or V(healthy) (its health check passes).
     type: list
     elements: dict
   remove_orphans:
