@@ -282,8 +282,8 @@ def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
     built = []
     try:
         for version in ("1", "2"):
-            image = engine.images.build(fileobj=_dockerfile(f"FROM {IMAGE}\nLABEL version={version}\n".encode()), custom_context=True,
-                                           tag=f"{repo}:{version}-src")[0]
+            context = _dockerfile(f"FROM {IMAGE}\nLABEL version={version}\n".encode())
+            image = engine.images.build(fileobj=context, custom_context=True, tag=f"{repo}:{version}-src")[0]
             built.append(image)
         engine.api.tag(built[0].id, repo, "live")
         engine.images.push(repo, tag="live")

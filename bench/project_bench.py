@@ -1,0 +1,220 @@
+"""Benchmark: N busybox containers created, re-applied with no change, planned in check mode and removed, through
+
+  project    one dockhand.docker.project task
+  loop       a loop of dockhand.docker.container
+  community  a loop of community.docker.docker_container (PyPI's `ansible` package, in its own venv under ~/.cache)
+  compose    docker-compose (Debian's package), when installed
+  sdk        a Docker SDK thread pool (8 threads): the floor
+
+The arms run interleaved, REPEATS times, on the local engine; the script prints medians and ratios as a Markdown
+table, writes bench/results/project_bench.{json,md,png} and checks the goals of issue 7.
+
+Usage: python bench/project_bench.py [--sizes 10,30,100] [--repeats 3] [--arms project,loop,community,compose,sdk]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docker
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGE = "dockhand/busybox:latest"
+PREFIX = "dhbench"
+COMMUNITY_VENV = Path(os.environ.get("DOCKHAND_COMMUNITY_VENV", Path.home() / ".cache" / "dockhand" / "community-venv"))
+OPS = ("create", "reapply", "check", "remove")
+
+
+def names(n):
+    return [f"{PREFIX}-{i}" for i in range(1, n + 1)]
+
+
+def container_args(name):
+    return {"name": name, "image": IMAGE, "command": ["sleep", "3600"], "labels": {"bench": PREFIX}}
+
+
+class Ansible:
+    def __init__(self, python):
+        base = Path(tempfile.mkdtemp(prefix="dhbench-"))
+        (base / "ansible_collections" / "dockhand").mkdir(parents=True)
+        (base / "ansible_collections" / "dockhand" / "docker").symlink_to(ROOT)
+        self.playbook = str(Path(python).with_name("ansible-playbook"))
+        self.env = dict(os.environ, ANSIBLE_PYTHON_INTERPRETER=python, ANSIBLE_LOCALHOST_WARNING="False",
+                        ANSIBLE_DEPRECATION_WARNINGS="False")
+        if python == sys.executable:
+            self.env["ANSIBLE_COLLECTIONS_PATH"] = str(base)
+        self.dir = base
+
+    def run(self, tasks, check=False):
+        book = self.dir / "play.json"
+        book.write_text(json.dumps([{"name": "bench", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": tasks}]))
+        cmd = [self.playbook, "-i", "localhost,", str(book)] + (["--check"] if check else [])
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=self.env, capture_output=True, text=True, check=False)
+        took = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stdout[-3000:] + proc.stderr[-2000:])
+        return took
+
+
+def arm_project(ansible, n):
+    def task(state="present"):
+        spec = {"project": PREFIX, "state": state}
+        if state == "present":
+            spec["containers"] = [container_args(name) for name in names(n)]
+        return [{"name": "project", "dockhand.docker.project": spec}]
+    return {"create": lambda: ansible.run(task()), "reapply": lambda: ansible.run(task()), "check": lambda: ansible.run(task(), check=True),
+            "remove": lambda: ansible.run(task("absent"))}
+
+
+def _loop(module, n, extra):
+    def task(state="started"):
+        args = dict(container_args("{{ item }}"), state=state, **extra)
+        if state == "absent":
+            args = dict({"name": "{{ item }}", "state": "absent"}, **extra)
+        return [{"name": "loop", module: args, "loop": names(n)}]
+    return task
+
+
+def arm_loop(ansible, n):
+    task = _loop("dockhand.docker.container", n, {})
+    return {"create": lambda: ansible.run(task()), "reapply": lambda: ansible.run(task()), "check": lambda: ansible.run(task(), check=True),
+            "remove": lambda: ansible.run(task("absent"))}
+
+
+def arm_community(ansible, n):
+    task = _loop("community.docker.docker_container", n, {"force_kill": True})
+    return {"create": lambda: ansible.run(task()), "reapply": lambda: ansible.run(task()), "check": lambda: ansible.run(task(), check=True),
+            "remove": lambda: ansible.run(task("absent"))}
+
+
+def arm_compose(n):
+    work = Path(tempfile.mkdtemp(prefix="dhbench-compose-"))
+    services = {name: {"image": IMAGE, "command": ["sleep", "3600"], "container_name": name, "labels": {"bench": PREFIX}} for name in names(n)}
+    (work / "docker-compose.yml").write_text(json.dumps({"version": "2.4", "services": services}))
+
+    def run(*args):
+        start = time.perf_counter()
+        subprocess.run(["docker-compose", "-p", PREFIX, *args], cwd=work, check=True, capture_output=True)
+        return time.perf_counter() - start
+    return {"create": lambda: run("up", "-d"), "reapply": lambda: run("up", "-d"), "remove": lambda: run("down", "-t", "0")}
+
+
+def arm_sdk(n):
+    client = docker.from_env()
+
+    def pool(fn):
+        start = time.perf_counter()
+        with ThreadPoolExecutor(8) as ex:
+            list(ex.map(fn, names(n)))
+        return time.perf_counter() - start
+
+    def create(name):
+        client.api.start(client.api.create_container(IMAGE, ["sleep", "3600"], name=name, labels={"bench": PREFIX})["Id"])
+    return {"create": lambda: pool(create), "reapply": lambda: pool(client.api.inspect_container),
+            "remove": lambda: pool(lambda name: client.api.remove_container(name, force=True))}
+
+
+def cleanup():
+    client = docker.from_env()
+    for c in client.containers.list(all=True, filters={"label": f"bench={PREFIX}"}):
+        c.remove(force=True)
+
+
+def ensure_community():
+    if not (COMMUNITY_VENV / "bin" / "ansible-playbook").exists():
+        print(f"installing PyPI's ansible (community.docker) into {COMMUNITY_VENV} (about a minute)", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(COMMUNITY_VENV)], check=True)
+        subprocess.run([str(COMMUNITY_VENV / "bin" / "pip"), "install", "-q", "ansible<13", "docker", "requests"], check=True)
+    return str(COMMUNITY_VENV / "bin" / "python")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,30,100")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--arms", default="project,loop,community,compose,sdk")
+    opts = parser.parse_args()
+    sizes = [int(s) for s in opts.sizes.split(",")]
+    arms = opts.arms.split(",")
+    if "compose" in arms and not shutil.which("docker-compose"):
+        print("docker-compose is not installed: the compose arm is left out (apt-get install docker-compose)", file=sys.stderr)
+        arms.remove("compose")
+    ours = Ansible(sys.executable)
+    theirs = Ansible(ensure_community()) if "community" in arms else None
+    times = {}
+    cleanup()
+    for n in sizes:
+        for round_no in range(opts.repeats):
+            for arm in arms:  # interleaved: every arm sees the same machine conditions in each round
+                ops = {"project": lambda: arm_project(ours, n), "loop": lambda: arm_loop(ours, n),
+                       "community": lambda: arm_community(theirs, n), "compose": lambda: arm_compose(n), "sdk": lambda: arm_sdk(n)}[arm]()
+                for op in OPS:
+                    if op in ops:
+                        times.setdefault((arm, n, op), []).append(ops[op]())
+                cleanup()
+                print(f"N={n} round {round_no + 1} {arm}: " + ", ".join(f"{op} {times[(arm, n, op)][-1]:.2f}s" for op in OPS if op in ops),
+                      file=sys.stderr)
+    report(times, arms, sizes, opts.repeats)
+
+
+def report(times, arms, sizes, repeats):
+    med = {k: statistics.median(v) for k, v in times.items()}
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [f"Medians of {repeats} interleaved runs, seconds (ratio to the SDK floor in brackets).", "",
+             "| N | op | " + " | ".join(arms) + " |", "|---|---|" + "---:|" * len(arms)]
+    for n in sizes:
+        for op in OPS:
+            floor = med.get(("sdk", n, op))
+            cells = []
+            for arm in arms:
+                value = med.get((arm, n, op))
+                cells.append("n/a" if value is None else f"{value:.2f}" + (f" ({value / floor:.1f}x)" if floor and arm != "sdk" else ""))
+            lines.append(f"| {n} | {op} | " + " | ".join(cells) + " |")
+    goals = []
+    if ("project", 30, "reapply") in med:
+        goals.append(f"project re-apply of 30 unchanged: {med[('project', 30, 'reapply')]:.2f}s (goal <= 1.5s)")
+        if ("community", 30, "reapply") in med:
+            goals.append(f"community loop / project, re-apply of 30: {med[('community', 30, 'reapply')] / med[('project', 30, 'reapply')]:.1f}x (goal >= 15x)")
+        if ("sdk", 30, "create") in med:
+            goals.append(f"project create of 30 / SDK floor: {med[('project', 30, 'create')] / med[('sdk', 30, 'create')]:.2f}x (goal <= 1.3x)")
+        goals.append(f"project check / re-apply of 30: {med[('project', 30, 'check')] / med[('project', 30, 'reapply')]:.2f}x (goal: as fast)")
+    lines += ["", *[f"- {g}" for g in goals]]
+    text = "\n".join(lines)
+    print(text)
+    (out / "project_bench.md").write_text(text + "\n")
+    (out / "project_bench.json").write_text(json.dumps({f"{a}|{n}|{op}": v for (a, n, op), v in times.items()}, indent=1))
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install matplotlib)", file=sys.stderr)
+        return
+    fig, axes = plt.subplots(1, len(OPS), figsize=(16, 4))
+    for ax, op in zip(axes, OPS):
+        for arm in arms:
+            xs = [n for n in sizes if (arm, n, op) in med]
+            if xs:
+                ax.plot(xs, [med[(arm, n, op)] for n in xs], marker="o", label=arm)
+        ax.set_title(op)
+        ax.set_xlabel("containers")
+        ax.set_ylabel("seconds")
+        ax.set_yscale("log")
+        ax.grid(True, alpha=0.3)
+    axes[0].legend()
+    fig.tight_layout()
+    fig.savefig(out / "project_bench.png", dpi=90)
+
+
+if __name__ == "__main__":
+    main()
