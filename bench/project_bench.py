@@ -123,6 +123,18 @@ def arm_sdk(n):
             "remove": lambda: pool(lambda name: client.api.remove_container(name, force=True))}
 
 
+def arm_ops(arm, n, ours, theirs):
+    if arm == "project":
+        return arm_project(ours, n)
+    if arm == "loop":
+        return arm_loop(ours, n)
+    if arm == "community":
+        return arm_community(theirs, n)
+    if arm == "compose":
+        return arm_compose(n)
+    return arm_sdk(n)
+
+
 def cleanup():
     client = docker.from_env()
     for c in client.containers.list(all=True, filters={"label": f"bench={PREFIX}"}):
@@ -155,8 +167,7 @@ def main():
     for n in sizes:
         for round_no in range(opts.repeats):
             for arm in arms:  # interleaved: every arm sees the same machine conditions in each round
-                ops = {"project": lambda: arm_project(ours, n), "loop": lambda: arm_loop(ours, n),
-                       "community": lambda: arm_community(theirs, n), "compose": lambda: arm_compose(n), "sdk": lambda: arm_sdk(n)}[arm]()
+                ops = arm_ops(arm, n, ours, theirs)
                 for op in OPS:
                     if op in ops:
                         times.setdefault((arm, n, op), []).append(ops[op]())

@@ -104,19 +104,21 @@ def test_resetting_a_limit_the_engine_cannot_reset_recreates_and_says_why(engine
 def test_removals_converge_and_others_settings_stay(engine, ansible, prefix):
     net1, net2 = engine.networks.create(f"{prefix}-n1"), engine.networks.create(f"{prefix}-n2")
     args = base(prefix, env={"A": "1", "B": "2"}, labels={"keep": "x", "drop": "y"}, published_ports=["18191:80", "18192:81"],
-                volumes=[f"{prefix}-v1:/v1", f"{prefix}-v2:/v2"], networks=[{"name": net1.name}, {"name": net2.name}])
+                volumes=[f"{prefix}-v1:/v1", f"{prefix}-v2:/v2"], networks=[{"name": net1.name}, {"name": net2.name}],
+                mounts=[{"type": "tmpfs", "target": "/t1"}, {"type": "tmpfs", "target": "/t2"}])
     ansible.ok("container", args)
     name = args["name"]
     engine.networks.create(f"{prefix}-other").connect(name)  # connected by someone else: must stay
     args.update(env={"A": "1"}, labels={"keep": "x"}, published_ports=["18191:80"], volumes=[f"{prefix}-v1:/v1"],
-                networks=[{"name": net1.name}])
+                networks=[{"name": net1.name}], mounts=[{"type": "tmpfs", "target": "/t1"}])
     result = ansible.converge("container", args, snapshot_of(engine, name))
     fields = {c["field"] for c in result["changes"]}
-    assert fields == {"env", "labels", "published_ports", "volumes", "networks"}, result["changes"]
+    assert fields == {"env", "labels", "published_ports", "volumes", "mounts", "networks"}, result["changes"]
     container = inspect(engine, name)
     assert "B=2" not in container["Config"]["Env"] and "A=1" in container["Config"]["Env"]
     assert "drop" not in container["Config"]["Labels"]
     assert list(container["HostConfig"]["PortBindings"]) == ["80/tcp"]
+    assert [m["Target"] for m in container["HostConfig"]["Mounts"]] == ["/t1"]
     assert sorted(container["NetworkSettings"]["Networks"]) == sorted([net1.name, f"{prefix}-other"])
     # a network dropped while nothing else changes is disconnected in place
     args["networks"] = []
