@@ -125,6 +125,14 @@ def parse_ref(option, value, default_tag="latest", digest=True, image_id=False):
 
 # --- registry credentials -------------------------------------------------------------------------------------------
 
+# Per-task registry credentials of image_pull and image_push (documented in doc_fragments/registry_auth.py).
+REGISTRY_AUTH_ARGS = dict(
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    registry_url=dict(type="str"),
+)
+
+
 def credentials(params, ref):
     """The per-task credentials for ref's registry as an auth_config dict, or None when the task gives none.
 

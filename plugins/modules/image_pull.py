@@ -40,19 +40,9 @@ options:
     type: str
     choices: [always, missing, not_present]
     default: always
-  username:
-    description: User name for the registry of O(name).
-    type: str
-  password:
-    description: Password or token for the registry of O(name). It never appears in output, results or logs.
-    type: str
-  registry_url:
-    description:
-      - The registry the credentials are for. When set, it must be the registry of O(name) (the task fails otherwise,
-        so credentials never go to another registry). Defaults to the registry of O(name).
-    type: str
 extends_documentation_fragment:
   - dockhand.docker.docker
+  - dockhand.docker.registry_auth
   - dockhand.docker.attributes
 seealso:
   - module: dockhand.docker.image_push
@@ -101,17 +91,15 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._image import PullKind
+from ansible_collections.dockhand.docker.plugins.module_utils._image import PullKind, REGISTRY_AUTH_ARGS
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
 
 ARGUMENT_SPEC = dict(
+    **REGISTRY_AUTH_ARGS,
     name=dict(type="str", required=True),
     tag=dict(type="str", default="latest"),
     platform=dict(type="str"),
     pull=dict(type="str", default="always", choices=["always", "missing", "not_present"]),
-    username=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    registry_url=dict(type="str"),
 )
 
 

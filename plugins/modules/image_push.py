@@ -35,19 +35,9 @@ options:
     elements: str
     default: [latest]
     aliases: [tag]
-  username:
-    description: User name for the registry of O(name).
-    type: str
-  password:
-    description: Password or token for the registry of O(name). It never appears in output, results or logs.
-    type: str
-  registry_url:
-    description:
-      - The registry the credentials are for. When set, it must be the registry of O(name) (the task fails otherwise,
-        so credentials never go to another registry). Defaults to the registry of O(name).
-    type: str
 extends_documentation_fragment:
   - dockhand.docker.docker
+  - dockhand.docker.registry_auth
   - dockhand.docker.attributes
 seealso:
   - module: dockhand.docker.image_build
@@ -102,15 +92,13 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._image import PushKind
+from ansible_collections.dockhand.docker.plugins.module_utils._image import PushKind, REGISTRY_AUTH_ARGS
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
 
 ARGUMENT_SPEC = dict(
+    **REGISTRY_AUTH_ARGS,
     name=dict(type="str", required=True),
     tags=dict(type="list", elements="str", default=["latest"], aliases=["tag"]),
-    username=dict(type="str"),
-    password=dict(type="str", no_log=True),
-    registry_url=dict(type="str"),
 )
 
 
