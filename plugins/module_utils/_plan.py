@@ -30,7 +30,6 @@ class ParamError(Exception):
 #   set     same members, any order (lists)
 #   subset  every desired key present with an equal value (a desired None: the key is absent); other keys are left alone
 #   blocks  lists of dicts, matched in any order, each desired dict compared as a subset of one actual dict
-COMPARE_MODES = ("value", "set", "subset", "blocks")
 
 
 def _canon(value):
