@@ -128,7 +128,7 @@ def test_removals_converge_and_others_settings_stay(engine, ansible, prefix):
 
 
 def test_image_defaults_are_not_drift(engine, ansible, prefix):
-    engine.images.build(fileobj=_dockerfile(b'FROM dockhand/busybox:latest\nENV FROM_IMAGE=1\nLABEL from.image=yes\n'
+    engine.images.build(rm=True, forcerm=True, fileobj=_dockerfile(b'FROM dockhand/busybox:latest\nENV FROM_IMAGE=1\nLABEL from.image=yes\n'
                                             b'EXPOSE 7000\nVOLUME /imgvol\nWORKDIR /tmp\nCMD ["sleep", "3600"]\n'),
                         custom_context=True, tag=f"{prefix}-img:1")
     try:
@@ -285,7 +285,7 @@ def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
     try:
         for version in ("1", "2"):
             context = _dockerfile(f"FROM {IMAGE}\nLABEL version={version}\n".encode())
-            image = engine.images.build(fileobj=context, custom_context=True, tag=f"{repo}:{version}-src")[0]
+            image = engine.images.build(rm=True, forcerm=True, fileobj=context, custom_context=True, tag=f"{repo}:{version}-src")[0]
             built.append(image)
         engine.api.tag(built[0].id, repo, "live")
         engine.images.push(repo, tag="live")
