@@ -129,7 +129,7 @@ def test_removals_converge_and_others_settings_stay(engine, ansible, prefix):
 
 def test_image_defaults_are_not_drift(engine, ansible, prefix):
     engine.images.build(rm=True, forcerm=True, fileobj=_dockerfile(b'FROM dockhand/busybox:latest\nENV FROM_IMAGE=1\nLABEL from.image=yes\n'
-                                            b'EXPOSE 7000\nVOLUME /imgvol\nWORKDIR /tmp\nCMD ["sleep", "3600"]\n'),
+                                                                   b'EXPOSE 7000\nVOLUME /imgvol\nWORKDIR /tmp\nCMD ["sleep", "3600"]\n'),
                         custom_context=True, tag=f"{prefix}-img:1")
     try:
         args = {"name": f"{prefix}-app", "image": f"{prefix}-img:1", "env": {"MINE": "1"}, "labels": {"mine": "1"}, "stop_timeout": 1}
