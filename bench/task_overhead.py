@@ -43,7 +43,13 @@ def timed(env, book):
     return time.perf_counter() - start
 
 
+def remove_leftovers():
+    subprocess.run(["docker", "rm", "-f", NAME], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["docker", "volume", "rm", NAME], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
+    remove_leftovers()  # an earlier run cut short may have left them with other settings
     work = Path(tempfile.mkdtemp(prefix="dockhand-bench-books-"))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_base()), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                ANSIBLE_LOCALHOST_WARNING="False")
@@ -69,9 +75,10 @@ def main():
     for arm in ("ping", "volume", "container"):
         print(f"{arm:<10} {med[arm]:>10.2f} {per_task[arm] * 1000:>12.0f} {per_task[arm] / per_task['ping']:>7.2f}x")
     goal = per_task["volume"] / per_task["ping"]
-    print(f"goal: volume within 1.3x of ping -> {goal:.2f}x {'MET' if goal <= 1.3 else 'NOT MET'}")
-    subprocess.run(["docker", "rm", "-f", NAME], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["docker", "volume", "rm", NAME], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"goal (issue 2): volume within 1.3x of ping -> {goal:.2f}x {'MET' if goal <= 1.3 else 'NOT MET'}")
+    goal = per_task["container"] / per_task["ping"]
+    print(f"goal (issue 7): container within 1.3x of ping -> {goal:.2f}x {'MET' if goal <= 1.3 else 'NOT MET'}")
+    remove_leftovers()
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ options:
     description:
       - The Engine API version to speak. V(auto) negotiates the newest version both sides know.
       - Falls back to E(DOCKER_API_VERSION). Pinning a version newer than the engine's fails.
+      - A pinned version is written V(MAJOR.MINOR), such as V(1.41).
     type: str
     default: auto
     aliases: [docker_api_version]
@@ -59,6 +60,9 @@ options:
 notes:
   - Connection options have the same names, aliases and environment variables as in community.docker, so a
     task moves over by changing the module's FQCN. C(tls_hostname) is not offered, because the Docker SDK 7 ignores it.
+  - On a local unix socket without TLS, objects are inspected straight through the socket, and the Docker SDK is loaded
+    only for what needs it (changes, builds, pulls, pushes, stats), so a task that finds nothing to change starts faster.
+    Other hosts use the SDK throughout.
 requirements:
   - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
   - requests

@@ -20,16 +20,11 @@ import json
 import time
 from typing import Any
 
-from ._client import EngineError, describe_engine_error, engine_errors
+from ._client import APIError, EngineError, NotFound, describe_engine_error, engine_errors
 from ._image import local_image, parse_ref, remote_digest, repo_digests, stream_errors
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value, set_path
 from ._parse import docker_name, ip_address
 from ._plan import Action, Change, ParamError, Plan, compare
-
-try:
-    from docker.errors import APIError, NotFound
-except ImportError:  # reported by the runner
-    NotFound = APIError = Exception
 
 MANAGED_LABEL = "dockhand.managed"
 SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running

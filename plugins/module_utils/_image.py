@@ -18,15 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ._client import EngineError
+from ._client import APIError, EngineError, NotFound
 from ._plan import Action, Change, ParamError, Plan
-
-try:
-    from docker import auth as docker_auth
-    from docker.errors import APIError, NotFound
-except ImportError:  # reported by the runner
-    docker_auth = None
-    APIError = NotFound = Exception
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
@@ -154,8 +147,10 @@ def auth_header_config(client, creds, registry):
     {} is sent rather than nothing because Docker 28.3.3+ rejects a push without an X-Registry-Auth header."""
     if creds:
         return creds
+    from docker import auth as docker_auth  # pylint: disable=import-outside-toplevel  # only pulls and pushes load the SDK
+
     configs = getattr(client.api, "_auth_configs", None)
-    found = docker_auth.resolve_authconfig(configs, registry) if configs is not None and docker_auth else None
+    found = docker_auth.resolve_authconfig(configs, registry) if configs is not None else None
     return dict(found) if found else {}
 
 

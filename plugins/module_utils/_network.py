@@ -14,14 +14,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from ._client import NotFound
 from ._parse import docker_name, ip_address, ip_network, string_map
 from ._plan import Action, Change, ParamError, Plan, describe_changes, field_changes, merged
-
-try:
-    from docker.errors import NotFound
-    from docker.types import IPAMConfig, IPAMPool
-except ImportError:  # reported by the runner
-    NotFound = Exception
 
 FIELDS = {
     "driver": "value",
@@ -253,6 +248,8 @@ def _endpoint(client, container, network):
 
 def _create(client, name, config):
     """Create the network from settings in option space (desired, or merged over the old network's on a recreate)."""
+    from docker.types import IPAMConfig, IPAMPool  # pylint: disable=import-outside-toplevel  # only writes load the SDK
+
     blocks = config.get("ipam_config") or []
     ipam = None
     if blocks or config.get("ipam_driver") or config.get("ipam_driver_options"):

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._client import NotFound
 from ._parse import docker_name, string_map
 from ._plan import Action, ParamError, Plan, describe_changes, field_changes, merged
-
-try:
-    from docker.errors import NotFound
-except ImportError:  # reported by the runner
-    NotFound = Exception
 
 # option -> compare mode. Options and labels are compared on the keys the task lists: a key the task does not
 # mention never forces a recreate (which would lose data).

@@ -1,11 +1,22 @@
-"""Engine errors become one readable sentence (exceptions built as the SDK raises them; no engine involved)."""
+"""Engine errors become one readable sentence (exceptions built as the SDK raises them), and the client picks its read path.
+
+No engine is involved here; tests/integration/test_client.py reads the real engine on both paths."""
+
+import json
 
 import docker
 import requests
 
 from ansible_collections.dockhand.docker.plugins.module_utils._client import (
     CONNECTION_ARGS,
+    APIError,
+    Engine,
     EngineError,
+    NotFound,
+    TransportError,
+    _api_error,
+    _filters,
+    _translate_sdk_error,
     describe_engine_error,
     engine_errors,
 )
@@ -58,3 +69,53 @@ def test_connection_options_match_community_docker_names():
     assert set(CONNECTION_ARGS) == {"docker_host", "tls", "validate_certs", "ca_path", "client_cert", "client_key", "api_version", "timeout"}
     assert "docker_url" in CONNECTION_ARGS["docker_host"]["aliases"]
     assert "tls_verify" in CONNECTION_ARGS["validate_certs"]["aliases"]
+
+
+# ---------------------------------------------------------------- the client's own read path and error classes
+
+def test_engine_answers_on_either_path_read_the_same():
+    exc = _api_error(404, "no such volume: v")
+    assert isinstance(exc, NotFound)
+    assert describe_engine_error(exc, "reading volume v", HOST) == "reading volume v: not found: no such volume: v"
+    exc = _api_error(409, "conflict")
+    assert type(exc) is APIError and describe_engine_error(exc, "x", HOST) == "x: the engine answered 409: conflict"
+
+
+def test_an_unknown_route_is_not_a_missing_object():
+    # a wrong api_version reaches no route: treating it as "absent" would make a plan create what exists
+    assert not isinstance(_api_error(404, "page not found"), NotFound)
+
+
+def test_sdk_api_errors_are_translated_to_the_same_classes():
+    translated = _translate_sdk_error(api_error(404, "no such network", docker.errors.NotFound))
+    assert isinstance(translated, NotFound) and translated.status_code == 404 and translated.explanation == "no such network"
+    translated = _translate_sdk_error(api_error(500, "boom"))
+    assert type(translated) is APIError and translated.status_code == 500
+
+
+def test_transport_errors():
+    assert describe_engine_error(TransportError("Connection refused"), "x", HOST) == f"cannot reach the Docker engine at {HOST}: Connection refused"
+    message = describe_engine_error(TransportError("timed out", timed_out=True), "reading container c", HOST)
+    assert message.startswith("reading container c: ") and "timeout option" in message
+
+
+def test_filters_are_written_as_the_sdk_writes_them():
+    filters = {"volume": "data", "status": ["running", "exited"], "dangling": True, "label": ["a=1"]}
+    assert json.loads(_filters(filters)) == json.loads(docker.utils.convert_filters(filters))
+
+
+def test_reads_go_to_the_socket_only_for_a_plain_unix_host():
+    assert Engine({"docker_host": HOST})._socket == "/var/run/docker.sock"
+    assert Engine({"docker_host": HOST, "tls": True})._socket is None
+    assert Engine({"docker_host": "tcp://127.0.0.1:2375"})._socket is None
+    assert Engine({"docker_host": HOST, "api_version": "1.41"})._prefix == "/v1.41"
+    assert Engine({"docker_host": HOST, "api_version": "auto"})._prefix == ""
+
+
+def test_a_malformed_api_version_names_the_option():
+    try:
+        Engine({"docker_host": HOST, "api_version": "latest"})
+    except EngineError as exc:
+        assert str(exc).startswith("api_version: ")
+    else:
+        raise AssertionError("accepted api_version=latest")
