@@ -153,6 +153,12 @@ class EngineAPI:
         query = {"all": "1" if all else "0", "filters": _filters(filters)}
         return self._engine.read("containers", "/containers/json", query=query, sdk_kwargs=dict(all=all, filters=filters))
 
+    def networks(self, filters=None):
+        return self._engine.read("networks", "/networks", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
+    def volumes(self, filters=None):
+        return self._engine.read("volumes", "/volumes", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
     def __getattr__(self, name):
         return self._engine.sdk_api(name)
 

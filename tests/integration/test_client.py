@@ -57,6 +57,11 @@ def test_socket_reads_equal_the_sdk_reads(objects):
         assert found == sdk.api.containers(all=True, filters=filters)
     assert light.api.containers(all=False, filters={"name": objects["container"]}) == []  # created, not running
     assert light.info()["ID"] == sdk.info()["ID"]
+    by_label = {"label": ["app=x"]}
+    assert [n["Name"] for n in light.api.networks(filters=by_label)] == [objects["network"]]
+    assert light.api.networks(filters=by_label) == sdk.api.networks(filters=by_label)
+    assert [v["Name"] for v in light.api.volumes(filters=by_label)["Volumes"]] == [objects["volume"]]
+    assert light.api.volumes(filters=by_label) == sdk.api.volumes(filters=by_label)
 
 
 def test_missing_objects_raise_one_not_found_on_both_paths(prefix):
@@ -107,6 +112,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import con
 client = connect({{"docker_host": {HOST!r}}})
 client.api.inspect_volume({objects['volume']!r}); client.api.containers(all=True, filters={{"volume": {objects['volume']!r}}})
 client.api.inspect_container({objects['container']!r}); client.info()
+client.api.networks(filters={{"label": "app=x"}}); client.api.volumes(filters={{"label": "app=x"}})
 print(sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules))
 client.api.inspect_distribution  # any SDK attribute loads the SDK
 print(sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules))
