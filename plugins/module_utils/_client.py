@@ -175,7 +175,7 @@ class Engine:
             raise EngineError(f"api_version: must be auto or MAJOR.MINOR such as 1.41, got {version!r}")
         self._prefix = "" if self.auto_version else f"/v{version}"  # no prefix: the engine's own API version
         path = self.host[len("unix://"):] if self.host.startswith("unix://") else ""
-        self._socket = path if path.startswith("/") and not _tls_wanted(params) else None
+        self.socket_path = path if path.startswith("/") and not _tls_wanted(params) else None
         self._timeout = params.get("timeout") or 60
         self._sdk = None
         self._lock = threading.Lock()
@@ -184,7 +184,6 @@ class Engine:
     def info(self):
         return self.api.info()
 
-    @property
     def sdk(self):
         """The Docker SDK's DockerClient, made (and the SDK imported) on first use."""
         with self._lock:
@@ -199,7 +198,7 @@ class Engine:
 
     def sdk_api(self, name):
         """The SDK APIClient's attribute name; a method of it raises this file's APIError and NotFound."""
-        attr = getattr(self.sdk.api, name)
+        attr = getattr(self.sdk().api, name)
         if not callable(attr):
             return attr
         sdk_errors = sys.modules["docker.errors"]
@@ -213,12 +212,12 @@ class Engine:
 
     def read(self, method, path, *args, query=None, sdk_kwargs=None):
         """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK when there is no socket."""
-        if self._socket is None:
+        if self.socket_path is None:
             return self.sdk_api(method)(*args, **(sdk_kwargs or {}))
         url = self._prefix + path.format(*(quote(str(a), safe="/:") for a in args))
         if query:
             url += "?" + urlencode(query)
-        connection = _UnixConnection(self._socket, self._timeout)  # one per read: reads may come from several threads
+        connection = _UnixConnection(self.socket_path, self._timeout)  # one per read: reads may come from several threads
         try:
             connection.request("GET", url)
             response = connection.getresponse()
@@ -256,8 +255,8 @@ def connect(params):
     Without a unix socket to read from, the SDK client is made now, so a wrong address or TLS setting fails here."""
     with engine_errors("connecting to the Docker engine", params.get("docker_host") or DEFAULT_DOCKER_HOST):
         engine = Engine(params)
-        if engine._socket is None:  # pylint: disable=protected-access
-            _ = engine.sdk
+        if engine.socket_path is None:
+            engine.sdk()
         return engine
 
 

@@ -28,7 +28,7 @@ BASE_IMAGE = "dockhand/busybox:latest"  # the engine fixture builds it
 def sdk_path(params=None):
     """An Engine that answers every read through the SDK, as it does for tcp, ssh and TLS hosts."""
     client = Engine(dict({"docker_host": HOST}, **(params or {})))
-    client._socket = None
+    client.socket_path = None
     return client
 
 

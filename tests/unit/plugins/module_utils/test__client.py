@@ -78,7 +78,7 @@ def test_engine_answers_on_either_path_read_the_same():
     assert isinstance(exc, NotFound)
     assert describe_engine_error(exc, "reading volume v", HOST) == "reading volume v: not found: no such volume: v"
     exc = _api_error(409, "conflict")
-    assert type(exc) is APIError and describe_engine_error(exc, "x", HOST) == "x: the engine answered 409: conflict"
+    assert not isinstance(exc, NotFound) and describe_engine_error(exc, "x", HOST) == "x: the engine answered 409: conflict"
 
 
 def test_an_unknown_route_is_not_a_missing_object():
@@ -90,7 +90,7 @@ def test_sdk_api_errors_are_translated_to_the_same_classes():
     translated = _translate_sdk_error(api_error(404, "no such network", docker.errors.NotFound))
     assert isinstance(translated, NotFound) and translated.status_code == 404 and translated.explanation == "no such network"
     translated = _translate_sdk_error(api_error(500, "boom"))
-    assert type(translated) is APIError and translated.status_code == 500
+    assert isinstance(translated, APIError) and not isinstance(translated, NotFound) and translated.status_code == 500
 
 
 def test_transport_errors():
@@ -105,9 +105,9 @@ def test_filters_are_written_as_the_sdk_writes_them():
 
 
 def test_reads_go_to_the_socket_only_for_a_plain_unix_host():
-    assert Engine({"docker_host": HOST})._socket == "/var/run/docker.sock"
-    assert Engine({"docker_host": HOST, "tls": True})._socket is None
-    assert Engine({"docker_host": "tcp://127.0.0.1:2375"})._socket is None
+    assert Engine({"docker_host": HOST}).socket_path == "/var/run/docker.sock"
+    assert Engine({"docker_host": HOST, "tls": True}).socket_path is None
+    assert Engine({"docker_host": "tcp://127.0.0.1:2375"}).socket_path is None
     assert Engine({"docker_host": HOST, "api_version": "1.41"})._prefix == "/v1.41"
     assert Engine({"docker_host": HOST, "api_version": "auto"})._prefix == ""
 
