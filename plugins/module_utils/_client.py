@@ -72,6 +72,20 @@ class TransportError(Exception):
         self.timed_out = timed_out
 
 
+_SDK_IMPORT_LOCK = threading.Lock()
+
+
+def load_sdk():
+    """The docker package, imported on first use. Threads of one task (project) must not import it at the same time:
+    a second thread would see a partly initialised docker.types."""
+    with _SDK_IMPORT_LOCK:
+        try:
+            import docker  # pylint: disable=import-outside-toplevel
+        except ImportError as exc:
+            raise EngineError(f"{missing_required_lib('docker')} ({exc})") from None
+    return docker
+
+
 def _api_error(status, explanation):
     if status == 404 and "page not found" not in explanation:  # an unknown route (a wrong api_version) is no NotFound
         return NotFound(status, explanation)
@@ -86,8 +100,7 @@ def _tls_config(params):
     """TLSConfig from the options, with DOCKER_CERT_PATH's ca.pem/cert.pem/key.pem as fallbacks."""
     if not _tls_wanted(params):
         return False
-    import docker.tls  # pylint: disable=import-outside-toplevel
-
+    docker = load_sdk()
     cert_dir = os.environ.get("DOCKER_CERT_PATH") or ""
 
     def pick(option, filename):
@@ -188,11 +201,7 @@ class Engine:
         """The Docker SDK's DockerClient, made (and the SDK imported) on first use."""
         with self._lock:
             if self._sdk is None:
-                try:
-                    import docker  # pylint: disable=import-outside-toplevel
-                except ImportError as exc:
-                    raise EngineError(f"{missing_required_lib('docker')} ({exc})") from None
-                self._sdk = docker.DockerClient(base_url=self.host, version=None if self.auto_version else self.params["api_version"],
+                self._sdk = load_sdk().DockerClient(base_url=self.host, version=None if self.auto_version else self.params["api_version"],
                                                 timeout=self._timeout, tls=_tls_config(self.params))
             return self._sdk
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ._client import APIError, EngineError, NotFound
+from ._client import APIError, EngineError, NotFound, load_sdk
 from ._plan import Action, Change, ParamError, Plan
 
 DOCKER_HUB = "docker.io"
@@ -147,10 +147,8 @@ def auth_header_config(client, creds, registry):
     {} is sent rather than nothing because Docker 28.3.3+ rejects a push without an X-Registry-Auth header."""
     if creds:
         return creds
-    from docker import auth as docker_auth  # pylint: disable=import-outside-toplevel  # only pulls and pushes load the SDK
-
-    configs = getattr(client.api, "_auth_configs", None)
-    found = docker_auth.resolve_authconfig(configs, registry) if configs is not None else None
+    configs = getattr(client.api, "_auth_configs", None)  # only pulls and pushes load the SDK
+    found = load_sdk().auth.resolve_authconfig(configs, registry) if configs is not None else None
     return dict(found) if found else {}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from ._client import NotFound
+from ._client import NotFound, load_sdk
 from ._parse import docker_name, ip_address, ip_network, string_map
 from ._plan import Action, Change, ParamError, Plan, describe_changes, field_changes, merged
 
@@ -248,14 +248,13 @@ def _endpoint(client, container, network):
 
 def _create(client, name, config):
     """Create the network from settings in option space (desired, or merged over the old network's on a recreate)."""
-    from docker.types import IPAMConfig, IPAMPool  # pylint: disable=import-outside-toplevel  # only writes load the SDK
-
+    types = load_sdk().types  # only writes load the SDK
     blocks = config.get("ipam_config") or []
     ipam = None
     if blocks or config.get("ipam_driver") or config.get("ipam_driver_options"):
-        pools = [IPAMPool(subnet=b["subnet"], iprange=b.get("iprange"), gateway=b.get("gateway"), aux_addresses=b.get("aux_addresses"))
+        pools = [types.IPAMPool(subnet=b["subnet"], iprange=b.get("iprange"), gateway=b.get("gateway"), aux_addresses=b.get("aux_addresses"))
                  for b in blocks]
-        ipam = IPAMConfig(driver=config.get("ipam_driver") or "default", pool_configs=pools, options=config.get("ipam_driver_options") or None)
+        ipam = types.IPAMConfig(driver=config.get("ipam_driver") or "default", pool_configs=pools, options=config.get("ipam_driver_options") or None)
     client.api.create_network(
         name,
         driver=config.get("driver") or "bridge",

@@ -2,7 +2,9 @@
 
 No engine is involved here; tests/integration/test_client.py reads the real engine on both paths."""
 
+import ast
 import json
+from pathlib import Path
 
 import docker
 import requests
@@ -119,3 +121,19 @@ def test_a_malformed_api_version_names_the_option():
         assert str(exc).startswith("api_version: ")
     else:
         raise AssertionError("accepted api_version=latest")
+
+
+def test_the_sdk_is_imported_lazily_in_one_place_only():
+    """project converges in threads: a thread running `from docker.types import ...` while another imports docker sees
+    a half-initialised docker.types (measured: every time). So a function never imports the SDK itself; it calls
+    _client.load_sdk(), which imports the whole package under a lock."""
+    module_utils = Path(__file__).resolve().parents[4] / "plugins" / "module_utils"
+    offenders = []
+    for path in sorted(module_utils.glob("*.py")):
+        for func in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or (path.name, func.name) == ("_client.py", "load_sdk"):
+                continue
+            for node in ast.walk(func):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                offenders += [f"{path.name}:{node.lineno} {name}" for name in names if name.split(".")[0] in ("docker", "requests")]
+    assert offenders == []
