@@ -201,8 +201,8 @@ class Engine:
         """The Docker SDK's DockerClient, made (and the SDK imported) on first use."""
         with self._lock:
             if self._sdk is None:
-                self._sdk = load_sdk().DockerClient(base_url=self.host, version=None if self.auto_version else self.params["api_version"],
-                                                timeout=self._timeout, tls=_tls_config(self.params))
+                version = None if self.auto_version else self.params["api_version"]
+                self._sdk = load_sdk().DockerClient(base_url=self.host, version=version, timeout=self._timeout, tls=_tls_config(self.params))
             return self._sdk
 
     def sdk_api(self, name):

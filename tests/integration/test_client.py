@@ -121,4 +121,3 @@ print(sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules))
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "['docker', 'requests', 'urllib3']"
-
