@@ -92,6 +92,7 @@ def test_remove_unused(engine, ansible, prefix):
     ({"name": "{prefix}-x", "labels": {"version": 2}}, "labels", "must be a string"),
     ({"name": "{prefix}-x", "driver_options": {"size": True}}, "driver_options", "must be a string"),
     ({"name": "{prefix}-x", "driver": "no-such-driver"}, "driver", "unknown volume driver 'no-such-driver'"),
+    ({"name": "{prefix}-x", "api_version": "latest"}, "api_version", "MAJOR.MINOR"),
 ])
 def test_bad_input_fails_and_leaves_nothing(engine, ansible, prefix, args, option, words):
     args = {k: (v.format(prefix=prefix) if isinstance(v, str) else v) for k, v in args.items()}
