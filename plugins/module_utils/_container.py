@@ -95,6 +95,7 @@ class ContainerKind:
             actual["container"] = client.api.inspect_container(params["name"])
         except NotFound:
             pass
+        actual["inspect"] = actual["container"]
         if actual["container"]:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}

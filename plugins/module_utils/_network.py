@@ -109,6 +109,7 @@ class NetworkKind:
             raw = client.api.inspect_network(params["name"])
         except NotFound:
             raw = None
+        actual["inspect"] = raw
         if raw is not None:
             ipam = raw.get("IPAM") or {}
             actual["state"] = {

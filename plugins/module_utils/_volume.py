@@ -41,6 +41,7 @@ class VolumeKind:
             raw = client.api.inspect_volume(params["name"])
         except NotFound:
             raw = None
+        actual["inspect"] = raw
         if raw is not None:
             actual["state"] = {"driver": raw.get("Driver"), "driver_options": raw.get("Options") or {}, "labels": raw.get("Labels") or {}}
             users = client.api.containers(all=True, filters={"volume": params["name"]})
