@@ -307,3 +307,25 @@ def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
                 engine.api.remove_image(ref, force=True)
             except docker.errors.NotFound:
                 pass
+
+
+@pytest.mark.parametrize("module, args, change, read", [
+    ("container", lambda p: base(p), {"env": {"NEW": "1"}}, lambda e, n: e.api.inspect_container(n)),
+    ("network", lambda p: {"name": f"{p}-app"}, {"labels": {"new": "1"}, "recreate": "options-changed"},
+     lambda e, n: e.api.inspect_network(n)),
+    ("volume", lambda p: {"name": f"{p}-app"}, {"labels": {"new": "1"}, "recreate": "options-changed"},
+     lambda e, n: e.api.inspect_volume(n)),
+])
+def test_a_run_that_applies_nothing_returns_the_engines_inspect(engine, ansible, prefix, module, args, change, read):
+    """Without an applied action the module returns what its plan read (no second inspect): that must be the engine's
+    answer, for a no-change run and for a check-mode run whose plan has a change."""
+    args = args(prefix)
+    ansible.ok(module, args)
+    before = read(engine, args["name"])
+    again = ansible.ok(module, args)
+    assert again["changed"] is False
+    assert again[module] == before
+    pending = ansible.ok(module, dict(args, **change), check=True)
+    assert pending["changed"] is True and pending["actions"]
+    assert pending[module] == before
+    assert read(engine, args["name"]) == before
