@@ -310,7 +310,7 @@ def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
 
 
 @pytest.mark.parametrize("module, args, change, read", [
-    ("container", lambda p: base(p), {"env": {"NEW": "1"}}, lambda e, n: e.api.inspect_container(n)),
+    ("container", base, {"env": {"NEW": "1"}}, lambda e, n: e.api.inspect_container(n)),
     ("network", lambda p: {"name": f"{p}-app"}, {"labels": {"new": "1"}, "recreate": "options-changed"},
      lambda e, n: e.api.inspect_network(n)),
     ("volume", lambda p: {"name": f"{p}-app"}, {"labels": {"new": "1"}, "recreate": "options-changed"},
