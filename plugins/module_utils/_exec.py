@@ -15,6 +15,7 @@ A container that does not exist or is not running gives an EngineError that name
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
@@ -43,11 +44,18 @@ def container_error(container, host, exc):
     return None
 
 
-def run_in_container(engine, container, command, stdin=None, user=None, workdir=None, env=None, privileged=False, tty=False):
+def run_in_container(engine, container, command, stdin=None, user=None, workdir=None, env=None, privileged=False, tty=False,
+                     negotiate=None, negotiate_timeout=None):
     """Run command (a list of arguments) in container; returns ExecResult(rc, stdout bytes, stderr bytes).
 
     stdin: bytes for the command's standard input, or None (no input attached). user: the exec user (name or uid[:gid]),
-    None for the container's own. env: a dict of extra environment variables. With tty, stderr comes in stdout."""
+    None for the container's own. env: a dict of extra environment variables. With tty, stderr comes in stdout.
+
+    negotiate(frames, send), when given, runs before stdin is written, for a dialogue such as a privilege escalation
+    password prompt: it reads (stdout, stderr) frames from the iterator until it is satisfied, may send(bytes), and
+    returns the frames it read (they start the result). After negotiate_timeout seconds the output is cut off."""
+    if negotiate is not None and stdin is None:
+        stdin = b""
     with engine_errors(f"running a command in container {container}", engine.host):
         try:
             exec_id = engine.api.exec_create(
@@ -59,7 +67,7 @@ def run_in_container(engine, container, command, stdin=None, user=None, workdir=
         if stdin is None:
             stdout, stderr = engine.api.exec_start(exec_id, tty=tty, demux=True)
         else:
-            stdout, stderr = _exchange(engine.api.exec_start(exec_id, tty=tty, socket=True), stdin, tty)
+            stdout, stderr = _exchange(engine.api.exec_start(exec_id, tty=tty, socket=True), stdin, tty, negotiate, negotiate_timeout)
         return ExecResult(_exit_code(engine.api, exec_id), stdout or b"", stderr or b"")
 
 
@@ -92,7 +100,7 @@ def _write_input(sock, data):
         pass
 
 
-def _exchange(sock, data, tty):
+def _exchange(sock, data, tty, negotiate=None, negotiate_timeout=None):
     """Write data to the exec's socket (in a thread) while reading its output; returns (stdout, stderr)."""
     # The SDK is loaded by now: exec_start() made this socket.
     from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
@@ -100,10 +108,30 @@ def _exchange(sock, data, tty):
         demux_adaptor,
         frames_iter,
     )
-    writer = threading.Thread(target=_write_input, args=(sock, data), daemon=True)
-    writer.start()
+    frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty))
     try:
-        return consume_socket_output((demux_adaptor(*frame) for frame in frames_iter(sock, tty)), demux=True)
+        early = []
+        if negotiate is not None:
+            early = _negotiate(sock, frames, negotiate, negotiate_timeout)
+        writer = threading.Thread(target=_write_input, args=(sock, data), daemon=True)
+        writer.start()
+        try:
+            return consume_socket_output(itertools.chain(early, frames), demux=True)
+        finally:
+            writer.join()
     finally:
-        writer.join()
         sock.close()
+
+
+def _negotiate(sock, frames, negotiate, timeout):
+    """negotiate(frames, send); a timer shuts the socket after timeout seconds (the SDK's reads wait without one)."""
+    raw = _raw_socket(sock)
+    timer = threading.Timer(timeout, raw.shutdown, args=(socket.SHUT_RDWR,)) if timeout else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    try:
+        return negotiate(frames, raw.sendall)
+    finally:
+        if timer:
+            timer.cancel()
