@@ -19,8 +19,9 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from ._errors import ParamError
 from ._parse import duration_ns, size_bytes, string_map
-from ._plan import ParamError
+from ._plan import compare
 
 KEEP = object()  # no engine default: a dropped option is left as it is (the engine or daemon picks the value)
 ANON_VOLUME = re.compile(r"^[0-9a-f]{64}$")
@@ -39,6 +40,8 @@ class Field:
     image: Optional[str] = None                # image Config key that provides the default (Cmd, Env, User, ...)
     update: Optional[str] = None               # key of the engine's update endpoint when it can change in place
     zero_updates: bool = False                 # the update endpoint also applies a zero/empty value (most ignore it)
+    kernel_may_discard: bool = False           # a kernel without this control makes the engine store the unset value
+    container_ref: bool = False                # takes container:NAME, which the engine stores as container:<ID>
 
 
 def get_path(doc, path):
@@ -94,6 +97,8 @@ def parse_port(option, spec):
     ip, proto = ("" if ip == "0.0.0.0" else ip), proto or "tcp"
     conts = _port_range(option, spec, cont)
     hosts = _port_range(option, spec, host) if host else [""] * len(conts)
+    if len(conts) == 1 and len(hosts) > 1:  # 9001-9010:80: the engine picks a free host port of the range, as with the CLI
+        return [f"{ip}:{hosts[0]}-{hosts[-1]}:{conts[0]}/{proto}"]
     if len(hosts) != len(conts):
         raise ParamError(option, f"{spec!r}: the host range and the container range differ in length")
     return [f"{ip}:{h}:{c}/{proto}" for h, c in zip(hosts, conts)]
@@ -142,12 +147,21 @@ def parse_volume(option, spec):
     parts = str(spec).split(":")
     if len(parts) == 1 and parts[0].startswith("/"):
         return parts[0]
+    if len(parts) == 2 and parts[0].startswith("/") and not parts[1].startswith("/"):  # /anon:rw: anonymous, as community.docker takes it
+        if _volume_mode(option, spec, parts[1]) != "rw":
+            raise ParamError(option, f"{spec!r}: the engine takes no mode but rw for an anonymous volume (for a read-only one use mounts "
+                                     f"with type volume, no source and read_only: true)")
+        return parts[0]
     if len(parts) in (2, 3) and parts[1].startswith("/") and parts[0]:
-        mode = parts[2] if len(parts) == 3 else "rw"
-        if not set(mode.split(",")) <= {"rw", "ro", "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate", "nocopy"}:
-            raise ParamError(option, f"{spec!r}: unknown mode {mode!r} (use ro or rw)")
+        mode = _volume_mode(option, spec, parts[2] if len(parts) == 3 else "rw")
         return f"{parts[0]}:{parts[1]}:{mode}"
     raise ParamError(option, f"{spec!r} is not a volume such as name:/data, /host/path:/data:ro or /data")
+
+
+def _volume_mode(option, spec, mode):
+    if not mode or not set(mode.split(",")) <= {"rw", "ro", "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate", "nocopy"}:
+        raise ParamError(option, f"{spec!r}: unknown mode {mode!r} (use ro or rw)")
+    return mode
 
 
 def _volumes_parse(option, specs):
@@ -165,17 +179,47 @@ def _mounts_parse(option, mounts):
             raise ParamError(f"{option}[{i}].source", f"a {kind} mount needs a source")
         if kind == "tmpfs" and mount.get("source"):
             raise ParamError(f"{option}[{i}].source", "a tmpfs mount has no source")
-        out.append({"type": kind, "source": mount.get("source") or "", "target": target, "read_only": bool(mount.get("read_only"))})
+        entry = {"type": kind, "source": mount.get("source") or "", "target": target, "read_only": bool(mount.get("read_only"))}
+        for key in ("tmpfs_size", "tmpfs_mode"):
+            if mount.get(key) in (None, ""):
+                continue
+            if kind != "tmpfs":
+                raise ParamError(f"{option}[{i}].{key}", f"only applies to a tmpfs mount, not to a {kind} mount")
+            entry[key] = size_bytes(f"{option}[{i}].{key}", mount[key]) if key == "tmpfs_size" else _file_mode(f"{option}[{i}].{key}", mount[key])
+        out.append(entry)
     return sorted(out, key=lambda m: m["target"])
 
 
+def _file_mode(option, value):
+    """'1777', '0755', 0o755 written as the int 493 -> '1777', '755' (octal text, as the CLI's tmpfs-mode)."""
+    text = format(value, "o") if isinstance(value, int) and not isinstance(value, bool) else str(value).strip()
+    if not re.fullmatch(r"0?[0-7]{1,4}", text) or int(text, 8) > 0o7777:
+        raise ParamError(option, f"{value!r} is not a permission mode in octal such as 1777 or 0755")
+    return format(int(text, 8), "o")
+
+
 def _mounts_load(mounts):
-    return sorted(({"type": m.get("Type"), "source": m.get("Source") or "", "target": m.get("Target"), "read_only": bool(m.get("ReadOnly"))}
-                   for m in mounts or []), key=lambda m: m["target"])
+    out = []
+    for m in mounts or []:
+        entry = {"type": m.get("Type"), "source": m.get("Source") or "", "target": m.get("Target"), "read_only": bool(m.get("ReadOnly"))}
+        tmpfs = m.get("TmpfsOptions") or {}
+        if tmpfs.get("SizeBytes"):
+            entry["tmpfs_size"] = tmpfs["SizeBytes"]
+        if tmpfs.get("Mode"):
+            entry["tmpfs_mode"] = format(tmpfs["Mode"], "o")
+        out.append(entry)
+    return sorted(out, key=lambda m: m["target"])
 
 
 def _mounts_dump(mounts):
-    return [{"Type": m["type"], "Source": m["source"] or None, "Target": m["target"], "ReadOnly": m["read_only"]} for m in mounts]
+    out = []
+    for m in mounts:
+        entry = {"Type": m["type"], "Source": m["source"] or None, "Target": m["target"], "ReadOnly": m["read_only"]}
+        tmpfs = {k: v for k, v in (("SizeBytes", m.get("tmpfs_size")), ("Mode", int(m["tmpfs_mode"], 8) if m.get("tmpfs_mode") else None)) if v}
+        if tmpfs:
+            entry["TmpfsOptions"] = tmpfs
+        out.append(entry)
+    return out
 
 
 def _ulimits_parse(option, specs):
@@ -214,10 +258,11 @@ def _healthcheck_parse(option, value):
         raise ParamError(f"{option}.test", "is needed (or set disable: true)")
     if isinstance(test, str):
         test = ["CMD-SHELL", test]
-    elif isinstance(test, list) and test and all(isinstance(t, str) for t in test):
+    elif isinstance(test, list) and test and all(isinstance(t, (str, int, float)) and not isinstance(t, bool) for t in test):
+        test = [str(t) for t in test]  # [CMD, sleep, 1]: numbers are written as the CLI would pass them
         test = test if test[0] in ("CMD", "CMD-SHELL", "NONE") else ["CMD"] + test
     else:
-        raise ParamError(f"{option}.test", f"must be a command string or a list of strings, got {test!r}")
+        raise ParamError(f"{option}.test", f"must be a command string or a list of strings and numbers, got {test!r}")
     out = {"test": test}
     for key in ("interval", "timeout", "start_period"):
         if value.get(key) is not None:
@@ -270,6 +315,155 @@ def _cpus_parse(option, value):
 
 def _swap_parse(option, value):
     return -1 if str(value).strip() == "-1" else size_bytes(option, value)
+
+
+def _string_values(option, value):
+    """A mapping whose numbers and booleans are written as strings (log options such as max-file: 5, as community.docker does)."""
+    if not isinstance(value, dict):
+        raise ParamError(option, f"must be a mapping of names to strings, got {type(value).__name__}")
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        elif isinstance(item, (int, float)):
+            item = str(item)
+        out[key] = item
+    return string_map(option, out)
+
+
+def _ranged(low, high=None, *also):
+    """A whole number from low to high (no upper bound: None), or one of `also` (such as 0 for unset)."""
+    def parse(option, value):
+        number = _int(option, value)
+        if not (low <= number and (high is None or number <= high) or number in also):
+            extra = "".join(f" or {a}" for a in also)
+            raise ParamError(option, f"{value!r}: must be {low} to {high}{extra}" if high is not None else f"{value!r}: must be at least {low}{extra}")
+        return number
+    return parse
+
+
+def _choice(*allowed, container=False):
+    """One of `allowed`; container=True also takes container:NAME."""
+    def parse(option, value):
+        text = str(value)
+        if text in allowed or (container and text.startswith("container:") and len(text) > len("container:")):
+            return text
+        forms = ", ".join(repr(a) for a in allowed) + (", 'container:NAME'" if container else "")
+        raise ParamError(option, f"{value!r} is not one of {forms}")
+    return parse
+
+
+def _matching(pattern, example):
+    regex = re.compile(pattern)
+
+    def parse(option, value):
+        text = str(value).strip()
+        if not regex.fullmatch(text):
+            raise ParamError(option, f"{value!r} is not valid here; use the form {example}")
+        return text
+    return parse
+
+
+def _each(parse_one):
+    """A list of values parsed one by one, compared as a set."""
+    return lambda option, values: sorted({parse_one(option, v) for v in values})
+
+
+def _host_ip(option, value):
+    text = str(value).strip()
+    if text in ("", "0.0.0.0"):
+        return ""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise ParamError(option, f"{value!r} is not an IP address (or '' for every address)") from None
+
+
+def _kernel_memory(option, value):
+    size = size_bytes(option, value)
+    if size and size < 6 * 1024 ** 2:
+        raise ParamError(option, f"{value!r}: the engine takes at least 6m")
+    return size
+
+
+def _throttles(rate):
+    """device_read_bps and friends: [{path, rate}] -> [{'path': ..., 'rate': int}] (rate a size or a whole number)."""
+    def parse(option, items):
+        out = {}
+        for i, item in enumerate(items):
+            path = item.get("path")
+            if not path or not str(path).startswith("/"):
+                raise ParamError(f"{option}[{i}].path", f"{path!r} is not an absolute path of a block device")
+            if item.get("rate") is None:
+                raise ParamError(f"{option}[{i}].rate", "is needed")
+            out[path] = rate(f"{option}[{i}].rate", item["rate"])
+        return [{"path": p, "rate": r} for p, r in sorted(out.items())]
+    return parse
+
+
+def _throttles_load(items):
+    return sorted(({"path": t["Path"], "rate": t["Rate"]} for t in items or []), key=lambda t: t["path"])
+
+
+def _throttles_dump(items):
+    return [{"Path": t["path"], "Rate": t["rate"]} for t in items]
+
+
+def _device_requests_parse(option, items):
+    out = []
+    for i, item in enumerate(items):
+        caps = item.get("capabilities") or []
+        if not isinstance(caps, list) or not all(isinstance(c, list) for c in caps):
+            raise ParamError(f"{option}[{i}].capabilities", f"must be a list of lists such as [[gpu]], got {caps!r}")
+        options = string_map(f"{option}[{i}].options", item.get("options") or {})
+        count = _int(f"{option}[{i}].count", item["count"]) if item.get("count") is not None else 0
+        if count and item.get("device_ids"):
+            raise ParamError(f"{option}[{i}].count", "cannot be combined with device_ids: ask for a number of devices or for these devices")
+        out.append({"driver": item.get("driver") or "", "count": count, "device_ids": [str(d) for d in item.get("device_ids") or []],
+                    "capabilities": [[str(c) for c in group] for group in caps], "options": options})
+    return out
+
+
+def _device_requests_load(items):
+    return [{"driver": r.get("Driver") or "", "count": r.get("Count") or 0, "device_ids": list(r.get("DeviceIDs") or []),
+             "capabilities": [list(c) for c in r.get("Capabilities") or []], "options": dict(r.get("Options") or {})} for r in items or []]
+
+
+def _device_requests_dump(items):
+    return [{"Driver": r["driver"], "Count": r["count"], "DeviceIDs": r["device_ids"] or None,
+             "Capabilities": r["capabilities"] or None, "Options": r["options"]} for r in items]
+
+
+def _link(option, value):
+    """'db' or 'db:alias' -> 'db:alias' (the alias defaults to the name)."""
+    name, alias = (str(value).split(":", 1) + [""])[:2]
+    name = name.lstrip("/")
+    if not name or "/" in alias:
+        raise ParamError(option, f"{value!r} is not a link such as db or db:database")
+    return f"{name}:{alias or name}"
+
+
+def _links_load(items):
+    """The engine reports links as '/db:/self/alias'."""
+    out = set()
+    for item in items or []:
+        source, _, path = item.partition(":")
+        out.add(f"{source.lstrip('/')}:{path.rsplit('/', 1)[-1]}")
+    return sorted(out)
+
+
+def _volume_from(option, value):
+    name, mode = (str(value).split(":", 1) + [""])[:2]
+    if not name or mode not in ("", "ro", "rw"):
+        raise ParamError(option, f"{value!r} is not a container such as data or data:ro")
+    return f"{name}:{mode}" if mode else name
+
+
+def _mac(option, value):
+    text = str(value).strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", text):
+        raise ParamError(option, f"{value!r} is not a MAC address such as 02:42:ac:11:00:02")
+    return text
 
 
 def _int(option, value):
@@ -337,7 +531,7 @@ FIELDS = [
     F("domainname", "Config.Domainname", parse=_str, default=""),
     F("healthcheck", "Config.Healthcheck", parse=_healthcheck_parse, load=_healthcheck_load, dump=_healthcheck_dump, image="Healthcheck"),
     F("log_driver", "HostConfig.LogConfig.Type", parse=_str),
-    F("log_options", "HostConfig.LogConfig.Config", "subset", parse=_map, default={}),
+    F("log_options", "HostConfig.LogConfig.Config", "subset", parse=_string_values, default={}),
     F("read_only", "HostConfig.ReadonlyRootfs", parse=_bool, load=bool, default=False),
     F("privileged", "HostConfig.Privileged", parse=_bool, load=bool, default=False),
     F("capabilities", "HostConfig.CapAdd", "set", parse=_caps, load=lambda v: _caps("", v or []), default=[]),
@@ -357,8 +551,113 @@ FIELDS = [
     F("tmpfs", "HostConfig.Tmpfs", parse=_tmpfs_parse, load=lambda v: dict(v or {}), default={}),
     F("security_opts", "HostConfig.SecurityOpt", "set", parse=_set, load=lambda v: sorted(v or []), default=[]),
     F("auto_remove", "HostConfig.AutoRemove", parse=_bool, load=bool, default=False),
+    # resources the update endpoint changes in place (it ignores zeros: a reset recreates)
+    F("blkio_weight", "HostConfig.BlkioWeight", parse=_ranged(10, 1000, 0), load=lambda v: v or 0, default=0, update="BlkioWeight",
+      kernel_may_discard=True),
+    F("cpu_period", "HostConfig.CpuPeriod", parse=_ranged(1000, 1000000, 0), load=lambda v: v or 0, default=0, update="CpuPeriod",
+      kernel_may_discard=True),
+    F("cpu_quota", "HostConfig.CpuQuota", parse=_ranged(1000, None, 0, -1), load=lambda v: v or 0, default=0, update="CpuQuota",
+      kernel_may_discard=True),
+    F("cpuset_mems", "HostConfig.CpusetMems", parse=_matching(r"\d+(-\d+)?(,\d+(-\d+)?)*", "0 or 0-1,3"), load=lambda v: v or "", default="",
+      update="CpusetMems"),
+    F("kernel_memory", "HostConfig.KernelMemory", parse=_kernel_memory, load=lambda v: v or 0, default=0, update="KernelMemory",
+      kernel_may_discard=True),
+    # resources and limits that recreate
+    F("memory_swappiness", "HostConfig.MemorySwappiness", parse=_ranged(0, 100, -1), load=lambda v: -1 if v is None else v, default=-1,
+      dump=lambda v: None if v == -1 else v, kernel_may_discard=True),
+    F("oom_killer", "HostConfig.OomKillDisable", parse=_bool, load=bool, default=False, kernel_may_discard=True),
+    F("oom_score_adj", "HostConfig.OomScoreAdj", parse=_ranged(-1000, 1000), load=lambda v: v or 0, default=0),
+    F("cgroup_parent", "HostConfig.CgroupParent", parse=_str, load=lambda v: v or "", default=""),
+    F("device_cgroup_rules", "HostConfig.DeviceCgroupRules", "set", default=[], load=lambda v: sorted(v or []),
+      parse=_each(_matching(r"[acb] (\d+|\*):(\d+|\*) [rwm]{1,3}", "'c 1:3 mr' (type major:minor access)"))),
+    F("device_read_bps", "HostConfig.BlkioDeviceReadBps", "set", parse=_throttles(size_bytes), load=_throttles_load, dump=_throttles_dump,
+      default=[], kernel_may_discard=True),
+    F("device_write_bps", "HostConfig.BlkioDeviceWriteBps", "set", parse=_throttles(size_bytes), load=_throttles_load, dump=_throttles_dump,
+      default=[], kernel_may_discard=True),
+    F("device_read_iops", "HostConfig.BlkioDeviceReadIOps", "set", parse=_throttles(_ranged(0)), load=_throttles_load,
+      dump=_throttles_dump, default=[], kernel_may_discard=True),
+    F("device_write_iops", "HostConfig.BlkioDeviceWriteIOps", "set", parse=_throttles(_ranged(0)), load=_throttles_load,
+      dump=_throttles_dump, default=[], kernel_may_discard=True),
+    F("device_requests", "HostConfig.DeviceRequests", "set", parse=_device_requests_parse, load=_device_requests_load,
+      dump=_device_requests_dump, default=[]),
+    F("storage_opts", "HostConfig.StorageOpt", parse=_map, load=lambda v: dict(v or {}), default={}),
+    F("runtime", "HostConfig.Runtime", parse=_str),  # the engine's default runtime when not set: no drift
+    # namespaces; the engine picks ipc and cgroupns modes when not set (KEEP: no drift)
+    F("ipc_mode", "HostConfig.IpcMode", parse=_choice("none", "private", "shareable", "host", container=True), container_ref=True),
+    F("pid_mode", "HostConfig.PidMode", parse=_choice("", "host", container=True), load=lambda v: v or "", default="", container_ref=True),
+    F("cgroupns_mode", "HostConfig.CgroupnsMode", parse=_choice("host", "private")),
+    F("userns_mode", "HostConfig.UsernsMode", parse=_choice("", "host"), load=lambda v: v or "", default=""),
+    F("uts", "HostConfig.UTSMode", parse=_choice("", "host"), load=lambda v: v or "", default=""),
+    F("groups", "HostConfig.GroupAdd", "set", parse=_set, load=lambda v: sorted(v or []), default=[]),
+    # networking of the default bridge and name resolution
+    F("mac_address", "Config.MacAddress", parse=_mac, load=lambda v: (v or "").lower(), default=""),
+    F("publish_all_ports", "HostConfig.PublishAllPorts", parse=_bool, load=bool, default=False),
+    F("dns_opts", "HostConfig.DnsOptions", "set", parse=_set, load=lambda v: sorted(v or []), default=[]),
+    F("dns_search_domains", "HostConfig.DnsSearch", parse=_list, load=lambda v: list(v or []), default=[]),
+    F("links", "HostConfig.Links", "set", parse=_each(_link), load=_links_load, default=[]),
+    # volumes of others
+    F("volumes_from", "HostConfig.VolumesFrom", "set", parse=_each(_volume_from), load=lambda v: sorted(v or []), default=[]),
+    F("volume_driver", "HostConfig.VolumeDriver", parse=_str, load=lambda v: v or "", default=""),
 ]
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+_ZERO = (0, "", None)
+
+
+def parse_fields(params):
+    """Every row of the table in option space (None: the task does not set it), with the rules between rows:
+    published ports without an IP bind to default_host_ip, and the CPU limit is given one way only."""
+    fields = {}
+    for field in FIELDS:
+        value = params.get(field.name)
+        fields[field.name] = None if value is None else field.parse(field.name, value)
+    host_ip = _host_ip("default_host_ip", params["default_host_ip"]) if params.get("default_host_ip") is not None else ""
+    if host_ip and fields["published_ports"]:
+        fields["published_ports"] = sorted({host_ip + port if not port.rsplit(":", 2)[0] else port for port in fields["published_ports"]})
+    for option in ("cpu_period", "cpu_quota"):
+        if fields[option] and fields["cpus"]:
+            raise ParamError(option, "cannot be combined with cpus: the engine takes a CPU limit as cpus or as cpu_period/cpu_quota")
+    return fields
+
+
+def container_refs(fields):
+    """Names of the containers that container:NAME values of the task refer to (ipc_mode, pid_mode)."""
+    return sorted({fields[f.name].split(":", 1)[1] for f in FIELDS if f.container_ref and (fields[f.name] or "").startswith("container:")})
+
+
+def with_container_ids(fields, ids):
+    """The fields with container:NAME written as the engine stores it, container:<ID>; `ids` maps names to IDs
+    (a name missing from it stays: the container does not exist yet, and the engine will say so at create)."""
+    out = dict(fields)
+    for field in FIELDS:
+        value = out[field.name]
+        if field.container_ref and (value or "").startswith("container:") and value.split(":", 1)[1] in ids:
+            out[field.name] = "container:" + ids[value.split(":", 1)[1]]
+    return out
+
+
+def matches(field, expected, current, managed_fields=()):
+    """compare() for one row, plus the kernel's say: the engine stores the unset value for a control the kernel lacks
+    (it warns "... discarded"). An option recorded at create (managed_fields) that reads unset is such a discard, not drift:
+    nothing could apply it, and asking again would report a change on every run."""
+    if compare(field.mode, expected, current):
+        return True
+    return field.kernel_may_discard and field.name in managed_fields and current == field.default and expected != field.default
+
+
+def in_place(field, expected, current):
+    """Whether the engine's update endpoint can make the change. A value the engine reads as unset after an update may have
+    been discarded by the kernel: such a change recreates, so the option is recorded at create and matches() can tell."""
+    if not field.update or not (field.zero_updates or expected not in _ZERO):
+        return False
+    return not (field.kernel_may_discard and current == field.default)
+
+
+def bind_source_target(bind):
+    """'name:/data:ro' -> ('name', '/data'); '/anon:ro' (an anonymous volume with a mode) -> ('', '/anon')."""
+    parts = bind.split(":")
+    if len(parts) == 1 or not parts[1].startswith("/"):
+        return "", parts[0]
+    return parts[0], parts[1]
 
 
 def read_volumes(container, image_config):
@@ -369,7 +668,7 @@ def read_volumes(container, image_config):
     out: set[str] = set()
     bound: set[str] = set()
     for bind in get_path(container, "HostConfig.Binds") or []:
-        source, target = bind.split(":")[0], bind.split(":")[1]
+        source, target = bind_source_target(bind)
         bound.add(target)
         out.add(target if ANON_VOLUME.match(source) else parse_volume("volumes", bind))
     image_volumes = set((image_config or {}).get("Volumes") or {})
@@ -415,6 +714,8 @@ CONTAINER_SPEC = dict(
         target=dict(type="str", required=True),
         type=dict(type="str", default="volume", choices=["bind", "volume", "tmpfs"]),
         read_only=dict(type="bool", default=False),
+        tmpfs_size=dict(type="str"),
+        tmpfs_mode=dict(type="str"),
     )),
     networks=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),
@@ -465,6 +766,43 @@ CONTAINER_SPEC = dict(
     tmpfs=dict(type="list", elements="str"),
     security_opts=dict(type="list", elements="str"),
     auto_remove=dict(type="bool"),
+    blkio_weight=dict(type="int"),
+    cpu_period=dict(type="int"),
+    cpu_quota=dict(type="int"),
+    cpuset_mems=dict(type="str"),
+    kernel_memory=dict(type="str"),
+    memory_swappiness=dict(type="int"),
+    oom_killer=dict(type="bool"),
+    oom_score_adj=dict(type="int"),
+    cgroup_parent=dict(type="str"),
+    device_cgroup_rules=dict(type="list", elements="str"),
+    device_read_bps=dict(type="list", elements="dict", options=dict(path=dict(type="path", required=True), rate=dict(type="str", required=True))),
+    device_write_bps=dict(type="list", elements="dict", options=dict(path=dict(type="path", required=True), rate=dict(type="str", required=True))),
+    device_read_iops=dict(type="list", elements="dict", options=dict(path=dict(type="path", required=True), rate=dict(type="int", required=True))),
+    device_write_iops=dict(type="list", elements="dict", options=dict(path=dict(type="path", required=True), rate=dict(type="int", required=True))),
+    device_requests=dict(type="list", elements="dict", options=dict(
+        capabilities=dict(type="list", elements="list"),
+        count=dict(type="int"),
+        device_ids=dict(type="list", elements="str"),
+        driver=dict(type="str"),
+        options=dict(type="dict"),
+    )),
+    storage_opts=dict(type="dict"),
+    runtime=dict(type="str"),
+    ipc_mode=dict(type="str"),
+    pid_mode=dict(type="str"),
+    cgroupns_mode=dict(type="str", choices=["host", "private"]),
+    userns_mode=dict(type="str"),
+    uts=dict(type="str"),
+    groups=dict(type="list", elements="str"),
+    mac_address=dict(type="str"),
+    publish_all_ports=dict(type="bool"),
+    default_host_ip=dict(type="str"),
+    dns_opts=dict(type="list", elements="str"),
+    dns_search_domains=dict(type="list", elements="str"),
+    links=dict(type="list", elements="str"),
+    volumes_from=dict(type="list", elements="str"),
+    volume_driver=dict(type="str"),
     detach=dict(type="bool", default=True),
     wait=dict(type="str", default="none", choices=["none", "running", "healthy"]),
     wait_timeout=dict(type="int", default=60, aliases=["healthy_wait_timeout"]),

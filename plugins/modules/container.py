@@ -86,6 +86,9 @@ options:
   published_ports:
     description:
     - Ports to publish, as C(8080:80), C(127.0.0.1:8080:80/udp), C(80) (a random host port) or ranges C(8000-8001:80-81).
+    - A host range for one container port, as C(9001-9010:80), lets the engine pick a free host port of the range when the container
+      starts, as C(docker run -p) does. Otherwise the host and container ranges must have the same length.
+    - A port without an IP binds to O(default_host_ip).
     type: list
     aliases:
     - ports
@@ -101,6 +104,7 @@ options:
   volumes:
     description:
     - 'Volumes in short syntax: C(name:/data) (named volume), C(/host/path:/data:ro) (bind mount), C(/data) (anonymous volume).'
+    - An anonymous volume may carry a mode, as C(/data:ro); C(/data:rw) is the same as C(/data).
     type: list
     elements: str
   mounts:
@@ -132,6 +136,14 @@ options:
         - Mount read-only.
         type: bool
         default: false
+      tmpfs_size:
+        description:
+        - Size of a tmpfs mount, such as C(64m). Only for O(mounts[].type=tmpfs).
+        type: str
+      tmpfs_mode:
+        description:
+        - Permission mode of a tmpfs mount, in octal such as C(1777). Only for O(mounts[].type=tmpfs).
+        type: str
   networks:
     description:
     - Networks to connect the container to, with their endpoint settings. Connected and disconnected in place.
@@ -232,6 +244,7 @@ options:
   healthcheck:
     description:
     - Health check. O(healthcheck.test) is a shell command string or a list (C([CMD, ...])); durations such as C(5s) or C(1m30s).
+    - Numbers in a O(healthcheck.test) list are written as strings (C([CMD, sleep, 1])).
     - O(healthcheck.disable=true) turns off the image's health check.
     type: dict
     suboptions:
@@ -266,7 +279,7 @@ options:
     type: str
   log_options:
     description:
-    - Logging driver options. Values must be strings.
+    - Logging driver options. Numbers and booleans are written as strings (C(max-file: 5) is C("5")), as community.docker does.
     type: dict
     aliases:
     - log_opt
@@ -344,6 +357,225 @@ options:
     description:
     - Remove the container when it exits. Cannot be combined with a restart policy.
     type: bool
+  blkio_weight:
+    description:
+    - Block IO weight (relative), C(10) to C(1000), or C(0) for none. Changes in place (a reset to none recreates).
+    - A kernel without the block IO weight control (cgroup v1 without the CFQ or BFQ scheduler; the engine warns
+      C(Weight discarded)) makes the engine store C(0). A value the engine discarded for an option this module set at
+      create is not reported as drift on later runs, since no run could apply it; see the notes.
+    type: int
+  cpu_period:
+    description:
+    - Length of a CPU CFS period in microseconds (C(1000) to C(1000000)). Changes in place (a reset to none recreates).
+    - Cannot be combined with O(cpus), which the engine turns into a period and quota of its own.
+    type: int
+  cpu_quota:
+    description:
+    - Microseconds of CPU time per O(cpu_period) (at least C(1000), or C(-1) for none). Changes in place (a reset to none recreates).
+    - Cannot be combined with O(cpus).
+    type: int
+  cpuset_mems:
+    description:
+    - Memory nodes (NUMA) the container may use, such as C(0) or C(0-1). Changes in place (a reset to none recreates).
+    type: str
+  kernel_memory:
+    description:
+    - Kernel memory limit, such as C(64m) (at least C(6m)). Changes in place (a reset to none recreates).
+    - Deprecated by the engine and honoured only on cgroup v1 kernels that still have the kernel memory controller; elsewhere the engine
+      discards it (see O(blkio_weight) for how a discarded value is treated).
+    type: str
+  memory_swappiness:
+    description:
+    - How readily the kernel swaps the container's anonymous pages, C(0) to C(100), or C(-1) for the host's setting.
+    - The engine discards it on cgroup v2 (see O(blkio_weight) for how a discarded value is treated).
+    type: int
+  oom_killer:
+    description:
+    - As in community.docker, V(true) B(disables) the OOM killer for the container (the engine's C(OomKillDisable)).
+    type: bool
+  oom_score_adj:
+    description:
+    - OOM score adjustment, C(-1000) to C(1000).
+    type: int
+  cgroup_parent:
+    description:
+    - Parent cgroup of the container's cgroup.
+    type: str
+  cgroupns_mode:
+    description:
+    - Cgroup namespace of the container. Not set, the engine picks one (V(host) on cgroup v1, V(private) on cgroup v2) and that is not drift.
+    type: str
+    choices: [host, private]
+  device_cgroup_rules:
+    description:
+    - Rules for the devices cgroup, as C(c 1:3 mr) (type, major:minor, access).
+    type: list
+    elements: str
+  device_read_bps:
+    description:
+    - Read rate limits in bytes per second, per block device on the host.
+    - The kernel may lack the throttle control; see O(blkio_weight) for how a discarded value is treated.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description:
+        - Path of the block device on the host, such as C(/dev/sda).
+        type: path
+        required: true
+      rate:
+        description:
+        - Bytes per second, such as C(20m) or C(1048576).
+        type: str
+        required: true
+  device_write_bps:
+    description:
+    - Write rate limits in bytes per second, per block device on the host (as O(device_read_bps)).
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description:
+        - Path of the block device on the host.
+        type: path
+        required: true
+      rate:
+        description:
+        - Bytes per second, such as C(20m).
+        type: str
+        required: true
+  device_read_iops:
+    description:
+    - Read rate limits in operations per second, per block device on the host.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description:
+        - Path of the block device on the host.
+        type: path
+        required: true
+      rate:
+        description:
+        - Operations per second.
+        type: int
+        required: true
+  device_write_iops:
+    description:
+    - Write rate limits in operations per second, per block device on the host.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description:
+        - Path of the block device on the host.
+        type: path
+        required: true
+      rate:
+        description:
+        - Operations per second.
+        type: int
+        required: true
+  device_requests:
+    description:
+    - Device requests for device drivers, such as GPUs (C(docker run --gpus)).
+    - The engine accepts them at create; the container starts only where the driver exists.
+    type: list
+    elements: dict
+    suboptions:
+      capabilities:
+        description:
+        - Lists of capabilities, such as C([[gpu]]); a device must have every capability of one of the lists.
+        type: list
+        elements: list
+      count:
+        description:
+        - Number of devices, or C(-1) for all. Not with O(device_requests[].device_ids).
+        type: int
+      device_ids:
+        description:
+        - IDs of the devices.
+        type: list
+        elements: str
+      driver:
+        description:
+        - Device driver, such as C(nvidia).
+        type: str
+      options:
+        description:
+        - Options for the driver, as strings.
+        type: dict
+  storage_opts:
+    description:
+    - Storage driver options for the container, such as C(size=1G). Values must be strings.
+    - The storage driver must support them (overlay2 takes C(size) only on xfs with project quotas); otherwise the engine
+      refuses the create and the task fails with its answer.
+    type: dict
+  runtime:
+    description:
+    - OCI runtime, such as C(runc). Not set, the engine's default runtime is used and that is not drift.
+    type: str
+  ipc_mode:
+    description:
+    - IPC namespace, V(none), V(private), V(shareable), V(host) or C(container:NAME). Not set, the engine's default
+      (V(private) or V(shareable), by the daemon's configuration) is used and that is not drift.
+    - C(container:NAME) is compared by the ID of that container, as the engine records it.
+    type: str
+  pid_mode:
+    description:
+    - PID namespace, V(host) or C(container:NAME) (compared by that container's ID, as the engine records it).
+    type: str
+  userns_mode:
+    description:
+    - User namespace, V(host) to opt out of the daemon's user namespace remapping.
+    type: str
+  uts:
+    description:
+    - UTS namespace, V(host) to use the host's host name.
+    type: str
+  groups:
+    description:
+    - Additional groups, by name or ID, for the container's process.
+    type: list
+    elements: str
+  mac_address:
+    description:
+    - MAC address of the container on the network it joins at create.
+    type: str
+  publish_all_ports:
+    description:
+    - Publish every exposed port to a random host port.
+    type: bool
+  default_host_ip:
+    description:
+    - Address that published ports without an IP bind to, such as C(127.0.0.1) or C(::1).
+    - 'Not set, C(0.0.0.0) or an empty string: every address, IPv4 and IPv6. This differs from community.docker, which binds to the
+      default bridge''s C(host_binding_ipv4) or IPv4 C(0.0.0.0) and recommends an empty string for dual stack.'
+    type: str
+  dns_opts:
+    description:
+    - Options for the resolver, such as C(ndots:2).
+    type: list
+    elements: str
+  dns_search_domains:
+    description:
+    - DNS search domains, in order.
+    type: list
+    elements: str
+  links:
+    description:
+    - Legacy links on the default bridge, as C(name) or C(name:alias).
+    type: list
+    elements: str
+  volumes_from:
+    description:
+    - Containers whose volumes to mount, as C(name) or C(name:ro).
+    type: list
+    elements: str
+  volume_driver:
+    description:
+    - Volume driver for the container's volumes.
+    type: str
   detach:
     description:
     - V(false) waits for the container to exit after it starts, returns its exit code and output, and fails when the exit code is not 0.
@@ -408,6 +640,10 @@ extends_documentation_fragment:
   - dockhand.docker.attributes
 notes:
   - O(state=restarted), O(recreate=true) and O(restart=true) act on every run, so they are not idempotent.
+  - Where the kernel lacks a control (O(blkio_weight), O(cpu_period), O(cpu_quota), O(kernel_memory), O(memory_swappiness),
+    O(oom_killer), the O(device_read_bps) family), the engine stores the option as unset and warns that it was discarded. When the
+    option was set at create, a later run treats that as no drift (nothing could apply it), so it does not report a change on every
+    run. A value first set through an in-place update recreates the container instead, so that it is recorded at create.
   - The set of options recorded in C(dockhand.managed) is written when the container is created; options first set by an
     in-place update are recorded at the next recreate.
 seealso:
