@@ -57,9 +57,27 @@ options:
       - Seconds to wait for an answer from the engine. Falls back to E(DOCKER_TIMEOUT).
     type: int
     default: 60
+  tls_hostname:
+    description:
+      - With O(validate_certs), check the engine's certificate against this name instead of the host of O(docker_host), for
+        an engine reached by an address its certificate does not name. Falls back to E(DOCKER_TLS_HOSTNAME).
+      - Without O(validate_certs) the certificate is not checked, so this changes nothing.
+    type: str
+  use_ssh_client:
+    description:
+      - For an C(ssh://) O(docker_host), run the C(ssh) command line client (with its configuration and agent) instead of
+        the Docker SDK's paramiko connection. The Docker SDK still needs paramiko installed for C(ssh://) hosts.
+    type: bool
+    default: false
+  debug:
+    description:
+      - Accepted so community.docker tasks run unchanged. It changes nothing, since results always include the plan's
+        C(actions) and C(changes), in check mode and out of it.
+    type: bool
+    default: false
 notes:
   - Connection options have the same names, aliases and environment variables as in community.docker, so a
-    task moves over by changing the module's FQCN. C(tls_hostname) is not offered, because the Docker SDK 7 ignores it.
+    task moves over by changing the module's FQCN.
   - On a local unix socket without TLS, objects are inspected straight through the socket, and the Docker SDK is loaded
     only for what needs it (changes, builds, pulls, pushes, stats), so a task that finds nothing to change starts faster.
     Other hosts use the SDK throughout.

@@ -31,6 +31,7 @@ HAS_DOCKER = importlib.util.find_spec("docker") is not None
 DOCKER_IMPORT_ERROR = None if HAS_DOCKER else "No module named 'docker'"
 
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
+MIN_API_VERSION = "1.24"  # the oldest the SDK speaks: only used until the engine's own version is known
 
 # Same names, aliases and environment variables as community.docker, so a task migrates by changing the FQCN.
 CONNECTION_ARGS = dict(
@@ -42,6 +43,9 @@ CONNECTION_ARGS = dict(
     client_key=dict(type="path", aliases=["tls_client_key", "key_path"]),
     api_version=dict(type="str", default="auto", aliases=["docker_api_version"], fallback=(env_fallback, ["DOCKER_API_VERSION"])),
     timeout=dict(type="int", default=60, fallback=(env_fallback, ["DOCKER_TIMEOUT"])),
+    tls_hostname=dict(type="str", fallback=(env_fallback, ["DOCKER_TLS_HOSTNAME"])),
+    use_ssh_client=dict(type="bool", default=False),
+    debug=dict(type="bool", default=False),  # accepted as in community.docker: results always carry the plan's actions
 )
 CONNECTION_REQUIRED_TOGETHER = [["client_cert", "client_key"]]
 
@@ -116,6 +120,26 @@ def _tls_config(params):
         ca_cert=ca if verify else None,
         verify=(ca or True) if verify else False,
     )
+
+
+def _verifying_adapter(ca, hostname):
+    """A requests adapter for an engine whose certificate is checked: against `ca` even when REQUESTS_CA_BUNDLE is set
+    (requests would prefer it to the client's CA), and against `hostname` (tls_hostname) instead of the host of
+    docker_host (the Docker SDK 7 dropped TLSConfig's assert_hostname; urllib3 still takes it)."""
+    adapters = importlib.import_module("requests.adapters")
+
+    class VerifyingAdapter(adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            if hostname:
+                kwargs["assert_hostname"] = hostname
+            super().init_poolmanager(*args, **kwargs)
+
+        def send(self, request, *args, **kwargs):  # pylint: disable=signature-differs
+            if ca:
+                kwargs["verify"] = ca
+            return super().send(request, *args, **kwargs)
+
+    return VerifyingAdapter()
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -201,8 +225,17 @@ class Engine:
         """The Docker SDK's DockerClient, made (and the SDK imported) on first use."""
         with self._lock:
             if self._sdk is None:
-                version = None if self.auto_version else self.params["api_version"]
-                self._sdk = load_sdk().DockerClient(base_url=self.host, version=version, timeout=self._timeout, tls=_tls_config(self.params))
+                tls = _tls_config(self.params)
+                verified = bool(tls) and bool(tls.verify)
+                # a checked certificate is checked from the first request on, the version negotiation included
+                version = self.params["api_version"] if not self.auto_version else (MIN_API_VERSION if verified else None)
+                sdk = load_sdk().DockerClient(base_url=self.host, version=version, timeout=self._timeout, tls=tls,
+                                              use_ssh_client=bool(self.params.get("use_ssh_client")))
+                if verified:
+                    sdk.api.mount("https://", _verifying_adapter(tls.ca_cert, self.params.get("tls_hostname")))
+                    if self.auto_version:
+                        sdk.api._version = sdk.api._retrieve_server_version()  # pylint: disable=protected-access
+                self._sdk = sdk
             return self._sdk
 
     def sdk_api(self, name):

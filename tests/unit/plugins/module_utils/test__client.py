@@ -68,7 +68,8 @@ def test_other_exceptions_pass_through():
 
 
 def test_connection_options_match_community_docker_names():
-    assert set(CONNECTION_ARGS) == {"docker_host", "tls", "validate_certs", "ca_path", "client_cert", "client_key", "api_version", "timeout"}
+    assert set(CONNECTION_ARGS) == {"docker_host", "tls", "validate_certs", "ca_path", "client_cert", "client_key", "api_version", "timeout",
+                                    "tls_hostname", "use_ssh_client", "debug"}
     assert "docker_url" in CONNECTION_ARGS["docker_host"]["aliases"]
     assert "tls_verify" in CONNECTION_ARGS["validate_certs"]["aliases"]
 
