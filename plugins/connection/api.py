@@ -15,7 +15,8 @@ description:
   - Pipelining is on by default (a module runs without copying files first); containers have no C(requiretty) to
     conflict with it. Become works inside the container where C(sudo) or C(su) exist, with or without a password.
   - A container that does not exist or is not running makes the host unreachable, with a message naming the container.
-author: dockhand.docker contributors
+author:
+  - dockhand.docker maintainers (@dockhand)
 version_added: 0.1.0
 options:
   remote_addr:

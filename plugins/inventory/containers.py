@@ -23,7 +23,8 @@ description:
     the Compose labels C(com.docker.compose.project) and C(com.docker.compose.service); C(dockhand_project_<project>)
     and C(dockhand_project_<project>_<service>) from the labels C(dockhand.project) and C(dockhand.service) that
     M(dockhand.docker.project) sets. Group names are made safe the way Ansible does (non-word characters become C(_))."
-author: dockhand.docker contributors
+author:
+  - dockhand.docker maintainers (@dockhand)
 version_added: 0.1.0
 extends_documentation_fragment:
   - ansible.builtin.constructed
@@ -286,4 +287,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if update_cache:
             self._cache[cache_key] = containers
         self._populate(containers, params)
-

@@ -171,7 +171,7 @@ def recap(output):
 def test_modules_in_containers_then_nothing_to_change(cli, fleet, prefix, tmp_path):
     big = tmp_path / "big.bin"
     with open(big, "wb") as out:
-        for _ in range(50):
+        for _mib in range(50):
             out.write(os.urandom(1 << 20))
     big_sha1 = hashlib.sha1(big.read_bytes()).hexdigest()
     (tmp_path / "app.ini.j2").write_text(TEMPLATE, encoding="utf-8")

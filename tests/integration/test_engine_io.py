@@ -100,7 +100,7 @@ def test_bytes_links_directories_and_missing_paths(client, box, tmp_path):
 def test_100_mb_each_way_is_streamed(client, box, tmp_path):
     src = tmp_path / "big"
     with open(src, "wb") as out:
-        for _ in range(100):
+        for _mib in range(100):
             out.write(os.urandom(1 << 20))
     tracemalloc.start()
     try:

@@ -38,7 +38,7 @@ def test_one_file_round_trips_with_mode_and_owner(size):
 
 def test_long_names_fit():
     name = "n" * 200
-    member, content, _ = read_back(file_tar_stream(io.BytesIO(b"x"), name, 1, 0o644))
+    member, content, _after = read_back(file_tar_stream(io.BytesIO(b"x"), name, 1, 0o644))
     assert (member.name, content) == (name, b"x")
 
 
