@@ -195,6 +195,7 @@ class Connection(ConnectionBase):
 
     transport = "dockhand.docker.api"
     has_pipelining = True
+    _connected: bool
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,6 +98,8 @@ compose:
   ansible_user: "'app'"
 """
 
+import typing
+
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
@@ -118,6 +120,8 @@ COMPOSE_PROJECT = "com.docker.compose.project"
 COMPOSE_SERVICE = "com.docker.compose.service"
 DOCKHAND_PROJECT = "dockhand.project"
 DOCKHAND_SERVICE = "dockhand.service"
+ENGINE_SPEC = typing.cast("dict[str, dict]", CONNECTION_ARGS)
+ENGINE_ALIASES = {alias for spec in ENGINE_SPEC.values() for alias in spec.get("aliases") or []}
 API_CONNECTION = "dockhand.docker.api"
 
 
@@ -125,7 +129,7 @@ def engine_params(config):
     """The engine options of the inventory file, validated as the modules validate theirs (types, aliases,
     environment fallbacks); a bad value fails naming the option."""
     given = {key: value for key, value in config.items()
-             if key in CONNECTION_ARGS or any(key in (spec.get("aliases") or []) for spec in CONNECTION_ARGS.values())}
+             if key in ENGINE_SPEC or key in ENGINE_ALIASES}
     result = ArgumentSpecValidator(CONNECTION_ARGS, required_together=CONNECTION_REQUIRED_TOGETHER).validate(given)
     if result.error_messages:
         raise AnsibleParserError("dockhand.docker.containers: " + "; ".join(result.error_messages))
@@ -183,8 +187,7 @@ def ssh_address(inspect, private_port, default_ip):
 
 def check_keys(config, known):
     """Ansible ignores unknown keys in an inventory file; a misspelt option must not be ignored silently."""
-    aliases = {alias for spec in CONNECTION_ARGS.values() for alias in spec.get("aliases") or []}
-    unknown = sorted(set(config) - set(known) - aliases)
+    unknown = sorted(set(config) - set(known) - ENGINE_ALIASES)
     if unknown:
         raise AnsibleParserError(f"dockhand.docker.containers: unsupported option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
@@ -227,7 +230,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return dict(ansible_connection="ssh", ansible_host=address, ansible_port=port)
         values = dict(ansible_connection=API_CONNECTION)
         for option, value in params.items():
-            default = CONNECTION_ARGS[option].get("default")
+            default = ENGINE_SPEC[option].get("default")
             if option == "docker_host" or (value is not None and value != default):
                 values[f"ansible_dockhand_{option}"] = value
         return values

@@ -19,6 +19,7 @@ import os
 import posixpath
 import tarfile
 import time
+import typing
 from contextlib import contextmanager
 
 from ansible_collections.dockhand.docker.plugins.module_utils._client import (
@@ -72,9 +73,9 @@ class ChunkReader:
         parts = []
         while size != 0:
             if self._offset >= len(self._chunk):
-                self._chunk, self._offset = next(self._chunks, None), 0
-                if self._chunk is None:
-                    self._chunk = b""
+                following = next(self._chunks, None)
+                self._chunk, self._offset = following or b"", 0
+                if following is None:
                     break
                 continue
             end = len(self._chunk) if size < 0 else min(len(self._chunk), self._offset + size)
@@ -134,6 +135,7 @@ def put_file(engine, container, source, dest, mode=None, uid=0, gid=0, mtime=Non
     if not posixpath.isabs(dest):
         raise EngineError(f"copying into container {container}: the destination {dest} is not an absolute path")
     directory, name = posixpath.split(dest.rstrip("/"))
+    fileobj: typing.IO[bytes]
     if isinstance(source, bytes):
         fileobj, size = io.BytesIO(source), len(source)
         mode = 0o644 if mode is None else mode
@@ -158,7 +160,7 @@ def _open_archive(engine, container, path):
     except APIError as exc:
         raise (_engine_failure(exc, container, engine.host, path, "reading") or exc) from None
     reader = ChunkReader(chunks)
-    tar = tarfile.open(fileobj=reader, mode="r|")  # pylint: disable=consider-using-with  # closed by _archive()
+    tar = tarfile.open(fileobj=typing.cast(typing.IO[bytes], reader), mode="r|")  # pylint: disable=consider-using-with  # closed by _archive()
     return reader, tar, tar.next()
 
 
