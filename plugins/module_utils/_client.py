@@ -27,6 +27,8 @@ from urllib.parse import quote, urlencode
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
+from ._errors import APIError, EngineError, NotFound, TransportError
+
 HAS_DOCKER = importlib.util.find_spec("docker") is not None
 DOCKER_IMPORT_ERROR = None if HAS_DOCKER else "No module named 'docker'"
 
@@ -48,32 +50,6 @@ CONNECTION_ARGS = dict(
     debug=dict(type="bool", default=False),  # accepted as in community.docker: results always carry the plan's actions
 )
 CONNECTION_REQUIRED_TOGETHER = [["client_cert", "client_key"]]
-
-
-class EngineError(Exception):
-    """An engine call failed; the message says what was being done and what the engine answered."""
-
-
-class APIError(Exception):
-    """The engine answered an error status, on either path (the SDK's own APIError is translated into this)."""
-
-    def __init__(self, status_code, explanation):
-        super().__init__(f"{status_code}: {explanation}")
-        self.status_code = status_code
-        self.explanation = explanation
-
-
-class NotFound(APIError):
-    """The engine has no such object (HTTP 404 on an object, not on a route)."""
-
-
-class TransportError(Exception):
-    """Nothing answered at the engine address, or not in time."""
-
-    def __init__(self, reason, timed_out=False):
-        super().__init__(reason)
-        self.reason = reason
-        self.timed_out = timed_out
 
 
 _SDK_IMPORT_LOCK = threading.Lock()
@@ -196,6 +172,20 @@ class EngineAPI:
     def volumes(self, filters=None):
         return self._engine.read("volumes", "/volumes", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
 
+    def post_json(self, path, body, *args, query=None):
+        """POST body as JSON to an engine path ("/containers/{0}/update", its {0} filled with args[0], quoted as the SDK
+        does) and return the JSON answer.
+
+        For the few requests whose SDK helpers drop fields (create with every HostConfig key, update with zeros)."""
+        api = self._engine.sdk().api
+        return self._engine.sdk_call(lambda: api._result(api._post_json(api._url(path, *args), data=body, params=query), True))
+
+    def registry_auth(self, registry):
+        """The Docker config's credentials for a registry (as the CLI would send them), or {}."""
+        api = self._engine.sdk().api
+        found = load_sdk().auth.resolve_authconfig(api._auth_configs, registry)
+        return dict(found) if found else {}
+
     def __getattr__(self, name):
         return self._engine.sdk_api(name)
 
@@ -243,14 +233,14 @@ class Engine:
         attr = getattr(self.sdk().api, name)
         if not callable(attr):
             return attr
-        sdk_errors = sys.modules["docker.errors"]
+        return lambda *args, **kwargs: self.sdk_call(lambda: attr(*args, **kwargs))
 
-        def call(*args, **kwargs):
-            try:
-                return attr(*args, **kwargs)
-            except sdk_errors.APIError as exc:
-                raise _translate_sdk_error(exc) from exc
-        return call
+    def sdk_call(self, call):
+        """call(), with the SDK's APIError translated into this file's APIError and NotFound."""
+        try:
+            return call()
+        except sys.modules["docker.errors"].APIError as exc:
+            raise _translate_sdk_error(exc) from exc
 
     def read(self, method, path, *args, query=None, sdk_kwargs=None):
         """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK when there is no socket."""
@@ -356,4 +346,14 @@ def engine_errors(doing, host):
         message = describe_engine_error(exc, doing, host)
         if message is None:
             raise
-        raise EngineError(message) from exc
+        raise EngineError(message, status=_status_of(exc)) from exc
+
+
+def _status_of(exc):
+    """The engine's HTTP status behind an exception, when it answered one."""
+    if isinstance(exc, APIError):
+        return exc.status_code if isinstance(exc.status_code, int) else None
+    sdk_errors = sys.modules.get("docker.errors")
+    if sdk_errors is not None and isinstance(exc, sdk_errors.APIError):
+        return exc.status_code if exc.response is not None else None
+    return None

@@ -3,32 +3,56 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
-"""How to read, compare and apply a container: the plan rules over the option table in _container_fields.py.
+"""How to read and compare a container: the plan rules over the option table in _container_fields.py.
+The engine steps that carry a plan out are in _container_apply.py.
 
 - A changed option the engine can update in place is updated (the container keeps its ID); any other change
   recreates the container, safely: the new one is created first under a temporary name, so a failing create leaves
   the old one running; if the new one fails to start or to become healthy, the old one is restored.
-- Named and anonymous volumes carry over to a recreated container; nothing is removed with a recreate but the old
-  container itself.
+- Named volumes, and the anonymous volumes the task or the image still declares, carry over to a recreated
+  container; nothing is removed with a recreate but the old container itself.
 - What the task sets is recorded in the label dockhand.managed, so an option, key or network that an earlier run
   set and the task no longer lists is removed, while what others set is left alone.
+- A task without image (a name and a state) starts, stops or removes the container and compares nothing else.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
-from ._client import APIError, EngineError, NotFound, describe_engine_error, engine_errors
-from ._image import local_image, parse_ref, remote_digest, repo_digests, stream_errors
-from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value, set_path
+from ._container_apply import MANAGED_LABEL, STEPS, update_body
+from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value
+from ._errors import EngineError, NotFound, ParamError
+from ._image import Ref, local_image, parse_ref, remote_digest, repo_digests
 from ._parse import docker_name, ip_address
-from ._plan import Action, Change, ParamError, Plan, compare
+from ._plan import Action, Change, Plan, compare
 
-MANAGED_LABEL = "dockhand.managed"
-SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running
 _ZERO = (0, "", None)
+
+
+@dataclass(frozen=True)
+class ContainerWant:
+    name: str
+    state: str                    # absent | present | stopped | started | restarted (healthy: started, waited for)
+    image: Optional[str]          # as the task wrote it; None: act on the existing container, compare nothing
+    ref: Optional[Ref]            # the image reference, parsed once
+    pull: str                     # missing | always | never
+    fields: dict                  # every option of the table in option space (None: the task does not set it)
+    networks: Optional[list]
+    wait: str                     # none | running | healthy
+    wait_timeout: int
+    detach: bool
+    restart: bool
+    recreate: bool
+    adopt: bool
+    keep_volumes: bool
+    force_kill: bool
+    stop_timeout: Optional[int]
+    host: Optional[str]
+    extra_labels: dict = field(default_factory=dict)    # labels the caller adds (dockhand.project): not task options
+    known_networks: frozenset = frozenset()             # networks that exist by the time the plan is applied
 
 
 def _env_file(path):
@@ -62,54 +86,53 @@ def _networks(option, networks):
 
 class ContainerKind:
     kind = "container"
-
-    def __init__(self, extra_labels=None, known_networks=()):
-        self.extra: dict[str, Any] = {}
-        self.extra_labels = dict(extra_labels or {})  # labels the caller adds (dockhand.project): not task options
-        self.known_networks = set(known_networks)  # networks that exist by the time the plan is applied
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 2
 
     @staticmethod
     def desired(params):
         docker_name("name", params["name"])
         _community_compatibility(params)
-        if params.get("image"):
-            parse_ref("image", params["image"])
+        ref = parse_ref("image", params["image"]) if params.get("image") else None
         fields = {}
-        for field in FIELDS:
-            value = params.get(field.name)
-            fields[field.name] = None if value is None else field.parse(field.name, value)
+        for option in FIELDS:
+            value = params.get(option.name)
+            fields[option.name] = None if value is None else option.parse(option.name, value)
         if params.get("env_file"):
             fields["env"] = dict(_env_file(params["env_file"]), **(fields["env"] or {}))
-        want = {"fields": fields, "networks": None if params.get("networks") is None else _networks("networks", params["networks"])}
-        _check_conflicts(params, fields, want["networks"])
+        networks = None if params.get("networks") is None else _networks("networks", params["networks"])
+        state = params.get("state") or "started"
+        want = ContainerWant(
+            name=params["name"], state="started" if state == "healthy" else state, image=params.get("image"), ref=ref,
+            pull=pull_policy(params), fields=fields, networks=networks,
+            wait="healthy" if state == "healthy" else (params.get("wait") or "none"), wait_timeout=params.get("wait_timeout") or 60,
+            detach=params.get("detach") is not False, restart=bool(params.get("restart")), recreate=bool(params.get("recreate")),
+            adopt=bool(params.get("adopt")), keep_volumes=params.get("keep_volumes", True) is not False,
+            force_kill=bool(params.get("force_kill")), stop_timeout=params.get("stop_timeout"), host=params.get("docker_host"))
+        _check_conflicts(want)
         return want
 
-    def read(self, client, params, want):
+    @staticmethod
+    def read(client, want):
         actual: dict[str, Any] = {"container": None, "image": None, "remote_digest": None, "remote_error": None,
                                   "missing_networks": [], "managed": {}}
         try:
-            actual["container"] = client.api.inspect_container(params["name"])
+            actual["container"] = client.api.inspect_container(want.name)
         except NotFound:
             pass
         actual["inspect"] = actual["container"]
         if actual["container"]:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}
-        if params.get("image") and run_state(params) != "absent":
-            ref = parse_ref("image", params["image"])
-            actual["image"] = local_image(client, ref)
-            if pull_policy(params) == "always":
+        if want.ref and want.state != "absent":
+            actual["image"] = local_image(client, want.ref)
+            if want.pull == "always":
                 try:
-                    actual["remote_digest"] = remote_digest(client, ref, None)
-                    actual["local_digests"] = repo_digests(actual["image"], ref.repository)
+                    actual["remote_digest"] = remote_digest(client, want.ref, None)
+                    actual["local_digests"] = repo_digests(actual["image"], want.ref.repository)
                 except EngineError as exc:
                     actual["remote_error"] = str(exc)
-        for net in want["networks"] or []:
-            if net["name"] in self.known_networks:
+        for net in want.networks or []:
+            if net["name"] in want.known_networks:
                 continue
             try:
                 client.api.inspect_network(net["name"])
@@ -117,143 +140,70 @@ class ContainerKind:
                 actual["missing_networks"].append(net["name"])
         return actual
 
-    def plan(self, want, actual, params):
-        name, have = params["name"], actual["container"]
+    @staticmethod
+    def plan(want, actual):
+        name, have = want.name, actual["container"]
         target = f"container {name}"
-        if run_state(params) == "absent":
+        data = {"want": want}
+        if want.state == "absent":
             plan = Plan("container", name, _summary(have), None)
             if have:
-                plan.add(Action("remove", target, note="its volumes are kept" if params.get("keep_volumes", True) else "with its anonymous volumes"))
+                plan.add(Action("remove", target, data=data, note="its volumes are kept" if want.keep_volumes else "with its anonymous volumes"))
             return plan
         if actual["missing_networks"]:
             raise ParamError("networks", f"no such network: {', '.join(actual['missing_networks'])}")
         plan = Plan("container", name, _summary(have), None)
-        pull = _pull_action(params, actual, plan)
+        pulling = _pull_action(want, actual, plan)
         if have is None:
-            if not params.get("image"):
+            if not want.ref:
                 raise ParamError("image", f"is needed to create {target}")
-            plan.after = {"exists": True, "image": params["image"], "state": run_state(params)}
-            plan.add(Action("create", target, note=f"from {params['image']}"))
-            if run_state(params) in ("started", "restarted"):
-                plan.add(Action("start", target, data={"new": True}))
+            plan.after = {"exists": True, "image": want.image, "state": want.state}
+            plan.add(Action("create", target, data=data, note=f"from {want.image}"))
+            if want.state in ("started", "restarted"):
+                plan.add(Action("start", target, data=dict(data, new=True)))
             return plan
 
-        changes = _field_changes(want, actual, params, pull)
+        changes = _field_changes(want, actual, pulling) if want.ref else []
         net_actions, net_change = _network_actions(want, actual, target)
-        if not actual["managed"] and not params.get("adopt") and (changes or net_actions or params.get("recreate")):
+        if not actual["managed"] and not want.adopt and (changes or net_actions or want.recreate):
             raise ParamError("name", f"{target} exists but was not created by this module, and the task would change it "
                                      f"({', '.join(c.field for c in changes) or 'networks'}): set adopt: true to manage it")
         recreate = [c for c in changes if c.how == "recreate"]
         running = bool(have["State"].get("Running"))
         plan.after = {"exists": True}
-        if recreate or params.get("recreate"):
+        if recreate or want.recreate:
             all_changes = tuple(changes) + ((net_change,) if net_change else ())
-            start = run_state(params) in ("started", "restarted") or (run_state(params) == "present" and running)
-            plan.add(Action("recreate", target, all_changes, data={"start": start}, atomic=False,
-                            note="forced by recreate: true" if not recreate else "volumes carry over"))
+            start = want.state in ("started", "restarted") or (want.state == "present" and running)
+            plan.add(Action("recreate", target, all_changes, data=dict(data, start=start), atomic=False,
+                            note="forced by recreate: true" if not recreate else _carry_note(want, have, actual["image"])))
             return plan
         if changes:
-            plan.add(Action("update", target, tuple(changes), data={"memory_swap": actual_value(FIELDS_BY_NAME["memory_swap"], have, None)}))
+            swap = actual_value(FIELDS_BY_NAME["memory_swap"], have, None)
+            plan.add(Action("update", target, tuple(changes), data=dict(data, body=update_body(changes, swap))))
         for action in net_actions:
             plan.add(action)
         if net_change:
             plan.changes.append(net_change)
-        if run_state(params) == "started" and not running:
-            plan.add(Action("start", target))
-        elif run_state(params) == "stopped" and running:
-            plan.add(Action("stop", target))
-        elif run_state(params) == "restarted" or (params.get("restart") and run_state(params) == "started"):
-            plan.add(Action("restart", target))
-        if plan.actions and run_state(params) in ("started", "stopped") and running != (run_state(params) == "started"):
-            plan.changes.append(Change("running", running, run_state(params) == "started", "start/stop"))
+        if want.state == "started" and not running:
+            plan.add(Action("start", target, data=data))
+        elif want.state == "stopped" and running:
+            plan.add(Action("stop", target, data=data))
+        elif want.state == "restarted" or (want.restart and want.state == "started"):
+            plan.add(Action("restart", target, data=data))
+        if plan.actions and want.state in ("started", "stopped") and running != (want.state == "started"):
+            plan.changes.append(Change("running", running, want.state == "started", "start/stop"))
         return plan
 
-    def apply(self, client, action, params):
-        name = params["name"]
-        if action.verb == "pull":
-            _pull(client, params["image"])
-        elif action.verb == "create":
-            _create(client, name, params, extra_labels=self.extra_labels)
-        elif action.verb == "start":
-            try:
-                client.api.start(name)
-                self._after_start(client, name, params)
-            except Exception as exc:  # pylint: disable=broad-except
-                if not action.data.get("new") or params.get("detach") is False:
-                    raise
-                logs = _logs(client, name, 20)
-                client.api.remove_container(name, force=True)  # nothing half-made: the container this run created goes
-                reason = describe_engine_error(exc, f"start container {name}", params.get("docker_host")) or str(exc)
-                raise EngineError(f"{reason}; the new container was removed again. Last log lines:\n{logs}") from exc
-        elif action.verb == "stop":
-            _stop(client, name, params)
-        elif action.verb == "restart":
-            client.api.restart(name, timeout=params.get("stop_timeout") or 10)
-            self._after_start(client, name, params)
-        elif action.verb == "update":
-            client.api._result(client.api._post_json(client.api._url("/containers/{0}/update", name), data=_update_body(action)), True)
-        elif action.verb == "connect":
-            net = action.data["network"]
-            client.api.connect_container_to_network(name, net["name"], aliases=net["aliases"] or None, links=net["links"] or None,
-                                                    ipv4_address=net["ipv4_address"], ipv6_address=net["ipv6_address"])
-        elif action.verb == "disconnect":
-            client.api.disconnect_container_from_network(name, action.data["network"], force=True)
-        elif action.verb == "remove":
-            client.api.remove_container(name, force=True, v=not params.get("keep_volumes", True))
-        elif action.verb == "recreate":
-            self._recreate(client, name, params, action.data["start"])
-
-    def _after_start(self, client, cid, params):
-        if params.get("detach") is False:
-            status = client.api.wait(cid).get("StatusCode")
-            self.extra = {"status": status, "output": _logs(client, cid, 200)}
-            if status != 0:
-                raise EngineError(f"container {params['name']} exited with code {status}; last log lines:\n{_logs(client, cid, 20)}")
-            return
-        if wait_mode(params) != "none":
-            wait_for(client, cid, wait_mode(params), params.get("wait_timeout") or 60)
-
-    def _recreate(self, client, name, params, start):
-        old = client.api.inspect_container(name)
-        temp = f"{name}-dockhand-{old['Id'][:12]}"
-        try:
-            client.api.remove_container(temp, force=True)  # left by an earlier run that was cut off
-        except NotFound:
-            pass
-        new_id = _create(client, temp, params, inherit=old, extra_labels=self.extra_labels)  # a failing create leaves the old container as it is
-        was_running = bool(old["State"].get("Running"))
-        if was_running:
-            _stop(client, old["Id"], params)
-        if start:
-            try:
-                client.api.start(new_id)
-                self._after_start(client, new_id, params)
-            except Exception as exc:  # pylint: disable=broad-except
-                logs = _logs(client, new_id, 20)
-                client.api.remove_container(new_id, force=True)
-                if was_running:
-                    client.api.start(old["Id"])
-                state = "running again" if was_running else "kept"
-                raise EngineError(f"the new container failed ({exc}); the old container {name} is {state}. "
-                                  f"Last log lines of the new one:\n{logs}") from exc
-        client.api.remove_container(old["Id"], force=True, v=False)  # its volumes now belong to the new container
-        client.api.rename(new_id, name)
+    @staticmethod
+    def apply(client, action):
+        return STEPS[action.verb](client, action)
 
     @staticmethod
-    def inspect(client, params):
+    def inspect(client, want):
         try:
-            return client.api.inspect_container(params["name"])
+            return client.api.inspect_container(want.name)
         except NotFound:
             return {}
-
-
-def run_state(params):
-    """The state to converge to; community.docker's state healthy is started, waited for until healthy."""
-    return "started" if params["state"] == "healthy" else params["state"]
-
-
-def wait_mode(params):
-    return "healthy" if params["state"] == "healthy" else (params.get("wait") or "none")
 
 
 def pull_policy(params):
@@ -267,8 +217,7 @@ def pull_policy(params):
 
 
 def _community_compatibility(params):
-    """community.docker's spellings: pull true/false, and two switches whose only supported value is this module's behaviour."""
-    pull_policy(params)
+    """community.docker's two switches whose only supported value is this module's behaviour."""
     if params.get("container_default_behavior") == "compatibility":
         raise ParamError("container_default_behavior", "compatibility is not supported: options the task does not set are never compared "
                                                        "(community.docker's no_defaults); set the options you rely on explicitly")
@@ -277,7 +226,25 @@ def _community_compatibility(params):
                                                     "docker run --network; list bridge in networks to keep it")
 
 
-def _check_conflicts(params, fields, networks):
+def _carry_note(want, have, image):
+    """What a recreate does with the old container's anonymous volumes: the plan says so before it happens."""
+    declared = set(v for v in want.fields["volumes"] or [] if ":" not in v) | set(((image or {}).get("Config") or {}).get("Volumes") or {})
+    if want.fields["volumes"] is None and "volumes" not in _managed_fields(have):
+        return "volumes carry over"
+    dropped = sorted(m["Destination"] for m in have.get("Mounts") or [] if m.get("Type") == "volume"
+                     and ANON_VOLUME.match(m.get("Name") or "") and m["Destination"] not in declared)
+    if not dropped:
+        return "volumes carry over"
+    return f"volumes carry over, but for {', '.join(dropped)}: no longer declared, its anonymous volume is kept on the engine, unused"
+
+
+def _managed_fields(have):
+    label = (have["Config"].get("Labels") or {}).get(MANAGED_LABEL)
+    return json.loads(label).get("fields", []) if label else []
+
+
+def _check_conflicts(want):
+    fields, networks = want.fields, want.networks
     mode = fields["network_mode"] or ""
     if networks is not None and (mode in ("host", "none") or mode.startswith("container:")):
         raise ParamError("networks", f"cannot be combined with network_mode: {mode}")
@@ -291,8 +258,21 @@ def _check_conflicts(params, fields, networks):
         raise ParamError("memory_swap", "needs memory: the engine only limits swap together with memory")
     if fields["memory"] and fields["memory_reservation"] and fields["memory_reservation"] > fields["memory"]:
         raise ParamError("memory_reservation", "must not be more than memory")
-    if wait_mode(params) == "healthy" and fields["healthcheck"] == {"test": ["NONE"]}:
+    if want.wait == "healthy" and fields["healthcheck"] == {"test": ["NONE"]}:
         raise ParamError("wait", "healthy needs a healthcheck, but healthcheck.disable is set")
+    _check_mount_targets(fields)
+
+
+def _check_mount_targets(fields):
+    """A path in the container takes one mount: the engine refuses a second with a 400 only at create time."""
+    seen: dict[str, str] = {}
+    targets = [("volumes", v if ":" not in v else v.split(":")[1]) for v in fields["volumes"] or []]
+    targets += [("mounts", m["target"]) for m in fields["mounts"] or []]
+    targets += [("tmpfs", path) for path in fields["tmpfs"] or {}]
+    for option, target in targets:
+        if target in seen:
+            raise ParamError(option, f"{target} is already mounted by {seen[target]}: a path in the container takes one mount")
+        seen[target] = option
 
 
 def _summary(have):
@@ -301,31 +281,31 @@ def _summary(have):
     return {"exists": True, "image": have["Config"].get("Image"), "running": bool(have["State"].get("Running"))}
 
 
-def _pull_action(params, actual, plan):
+def _pull_action(want, actual, plan):
     """Add a pull to the plan when the image is missing, or moved in the registry with pull: always."""
-    image = params.get("image")
-    if not image or run_state(params) == "absent":
+    image, data = want.image, {"want": want}
+    if not want.ref or want.state == "absent":
         return False
     if actual["image"] is None:
-        if pull_policy(params) == "never":
+        if want.pull == "never":
             raise ParamError("pull", f"image {image} is not on the engine and pull is never")
-        plan.add(Action("pull", f"image {image}", note="not on the engine"))
+        plan.add(Action("pull", f"image {image}", data=data, note="not on the engine"))
         return True
-    if pull_policy(params) == "always":
+    if want.pull == "always":
         if actual["remote_digest"] and actual["remote_digest"] not in actual.get("local_digests", []):
-            plan.add(Action("pull", f"image {image}", note=f"the registry has {actual['remote_digest'][:19]}"))
+            plan.add(Action("pull", f"image {image}", data=data, note=f"the registry has {actual['remote_digest'][:19]}"))
             return True
         if actual["remote_error"]:
-            plan.add(Action("pull", f"image {image}", note=f"the registry could not be asked ({actual['remote_error'][:80]}); it may not change"))
+            plan.add(Action("pull", f"image {image}", data=data, note=f"the registry could not be asked ({actual['remote_error'][:80]}); it may not change"))
     return False
 
 
-def _expected(field, task, managed, image_config, fields):
+def _expected(option, task, managed, image_config, fields):
     """What the container should have for this option, or None when the option is not managed."""
-    was_managed = field.name in managed.get("fields", [])
-    img = image_value(field, image_config)
-    if field.mode == "subset":
-        dropped = [k for k in managed.get("keys", {}).get(field.name, []) if task is None or k not in task]
+    was_managed = option.name in managed.get("fields", [])
+    img = image_value(option, image_config)
+    if option.mode == "subset":
+        dropped = [k for k in managed.get("keys", {}).get(option.name, []) if task is None or k not in task]
         if task is None and not dropped:
             return None
         expected = {k: (img or {}).get(k) for k in dropped}
@@ -334,43 +314,43 @@ def _expected(field, task, managed, image_config, fields):
     if task is None:
         if not was_managed:
             return None
-        if field.image:
+        if option.image:
             return img
-        return None if field.default is KEEP else field.default
-    if field.name == "exposed_ports":
+        return None if option.default is KEEP else option.default
+    if option.name == "exposed_ports":
         ports = {p.rsplit(":", 1)[1] for p in fields["published_ports"] or []}
         return sorted(set(task) | set(img or []) | ports)
     return task
 
 
-def _field_changes(want, actual, params, pulling):
+def _field_changes(want, actual, pulling):
     have, image = actual["container"], actual["image"]
     image_config = (image or {}).get("Config") or {}
     changes = []
-    if params.get("image") and (pulling or (image and image["Id"] != have.get("Image"))):
+    if pulling or (image and image["Id"] != have.get("Image")):
         changes.append(Change("image", have["Config"].get("Image") + f" ({have['Image'][7:19]})",
-                              params["image"] + (" (to be pulled)" if pulling else f" ({image['Id'][7:19]})"), "recreate"))
+                              want.image + (" (to be pulled)" if pulling else f" ({image['Id'][7:19]})"), "recreate"))
     managed = actual["managed"].get("fields", [])
-    for field in FIELDS:
-        task = want["fields"][field.name]
-        expected = _expected(field, task, actual["managed"], image_config, want["fields"])
+    for option in FIELDS:
+        task = want.fields[option.name]
+        expected = _expected(option, task, actual["managed"], image_config, want.fields)
         # a dropped option the image has no value for must be unset again; any other None is not managed
-        must_be_unset = expected is None and task is None and field.image and field.name in managed
+        must_be_unset = expected is None and task is None and option.image and option.name in managed
         if expected is None and not must_be_unset:
             continue
-        current = actual_value(field, have, image_config)
-        if (current in (None, [], {}, "")) if must_be_unset else compare(field.mode, expected, current):
+        current = actual_value(option, have, image_config)
+        if (current in (None, [], {}, "")) if must_be_unset else compare(option.mode, expected, current):
             continue
-        shown = {k: (current or {}).get(k) for k in expected} if field.mode == "subset" else current
-        in_place = field.update and (field.zero_updates or expected not in _ZERO)
-        changes.append(Change(field.name, shown, expected, "update" if in_place else "recreate"))
+        shown = {k: (current or {}).get(k) for k in expected} if option.mode == "subset" else current
+        in_place = option.update and (option.zero_updates or expected not in _ZERO)
+        changes.append(Change(option.name, shown, expected, "update" if in_place else "recreate"))
     return changes
 
 
 def _network_actions(want, actual, target):
     have = actual["container"]
     attached = have["NetworkSettings"].get("Networks") or {}
-    wanted = want["networks"]
+    wanted = want.networks
     if wanted is None and not actual["managed"].get("networks"):
         return [], None
     actions = []
@@ -380,12 +360,13 @@ def _network_actions(want, actual, target):
         if endpoint is not None and _endpoint_matches(net, endpoint, have["Id"]):
             continue
         if endpoint is not None:
-            actions.append(Action("disconnect", f"{target} from network {net['name']}", data={"network": net["name"]}, note="to change its endpoint"))
-        actions.append(Action("connect", f"{target} to network {net['name']}", data={"network": net}))
+            actions.append(Action("disconnect", f"{target} from network {net['name']}", data={"want": want, "network": net["name"]},
+                                  note="to change its endpoint"))
+        actions.append(Action("connect", f"{target} to network {net['name']}", data={"want": want, "network": net}))
     listed = {n["name"] for n in wanted}
     for name in sorted(set(actual["managed"].get("networks", [])) - listed):
         if name in attached:
-            actions.append(Action("disconnect", f"{target} from network {name}", data={"network": name}, note="no longer listed"))
+            actions.append(Action("disconnect", f"{target} from network {name}", data={"want": want, "network": name}, note="no longer listed"))
     if not actions:
         return [], None
     before = sorted(attached)
@@ -400,168 +381,3 @@ def _endpoint_matches(net, endpoint, cid):
             and (net["ipv6_address"] in (None, ipam.get("IPv6Address"))))
 
 
-def _update_body(action):
-    body: dict[str, Any] = {}
-    for change in action.changes:
-        field = FIELDS_BY_NAME[change.field]
-        if field.update == "RestartPolicy":
-            policy = body.setdefault("RestartPolicy", {})
-            policy["Name" if field.name == "restart_policy" else "MaximumRetryCount"] = change.after
-        else:
-            body[field.update or field.name] = field.dump(change.after) if field.dump else change.after
-    if "RestartPolicy" in body:
-        body["RestartPolicy"].setdefault("Name", "on-failure" if body["RestartPolicy"].get("MaximumRetryCount") else "no")
-    swap = action.data.get("memory_swap") or 0
-    if body.get("Memory") and "MemorySwap" not in body and 0 < swap < body["Memory"]:
-        body["MemorySwap"] = 2 * body["Memory"]  # the engine's own default; it refuses memory above the old swap
-    return body
-
-
-def create_body(params, inherit=None, extra_labels=None):
-    """The engine's create request from the task (option space -> the same paths inspect shows)."""
-    want = ContainerKind.desired(params)
-    fields = want["fields"]
-    doc: dict[str, Any] = {"Config": {"Image": str(parse_ref("image", params["image"]))}, "HostConfig": {}}
-    for field in FIELDS:
-        value = fields[field.name]
-        if value is None or field.name == "volumes":
-            continue
-        set_path(doc, field.path, field.dump(value) if field.dump else value)
-    binds: list[str] = []
-    anonymous: dict[str, dict] = {}
-    for volume in fields["volumes"] or []:
-        if ":" in volume:
-            binds.append(volume)
-        else:
-            anonymous[volume] = {}
-    if inherit:  # anonymous volumes of the container being replaced go to the new one
-        named_targets = {b.split(":")[1] for b in binds}
-        for mount in inherit.get("Mounts") or []:
-            if mount.get("Type") == "volume" and ANON_VOLUME.match(mount.get("Name") or "") and mount["Destination"] not in named_targets:
-                binds.append(f"{mount['Name']}:{mount['Destination']}")
-    if binds:
-        doc["HostConfig"]["Binds"] = binds
-    if anonymous:
-        doc["Config"]["Volumes"] = anonymous
-    if fields["published_ports"]:
-        exposed = doc["Config"].setdefault("ExposedPorts", {})
-        exposed.update({p.rsplit(":", 1)[1]: {} for p in fields["published_ports"]})
-    managed = {"fields": sorted(k for k, v in fields.items() if v is not None),
-               "keys": {f.name: sorted(fields[f.name]) for f in FIELDS if f.mode == "subset" and fields[f.name]}}
-    networks = want["networks"] or []
-    connect_after = list(networks)
-    if networks:
-        managed["networks"] = [n["name"] for n in networks]
-        # the engine takes one endpoint at create: the network_mode one; the others are connected before start
-        mode = doc["HostConfig"].setdefault("NetworkMode", networks[0]["name"])
-        first = next((n for n in networks if n["name"] == mode), None)
-        if first:
-            doc["NetworkingConfig"] = {"EndpointsConfig": {first["name"]: _endpoint_config(first)}}
-            connect_after.remove(first)
-    labels = doc["Config"].setdefault("Labels", {})
-    labels.update(extra_labels or {})
-    labels[MANAGED_LABEL] = json.dumps(managed, sort_keys=True, separators=(",", ":"))
-    body = dict(doc["Config"], HostConfig=doc["HostConfig"])
-    if "NetworkingConfig" in doc:
-        body["NetworkingConfig"] = doc["NetworkingConfig"]
-    return body, connect_after
-
-
-def _endpoint_config(net):
-    ipam = {k: v for k, v in (("IPv4Address", net["ipv4_address"]), ("IPv6Address", net["ipv6_address"])) if v}
-    return {"Aliases": net["aliases"] or None, "Links": net["links"] or None, "IPAMConfig": ipam or None}
-
-
-def _create(client, name, params, inherit=None, extra_labels=None):
-    body, networks = create_body(params, inherit, extra_labels)
-    result = client.api._result(client.api._post_json(client.api._url("/containers/create"), data=body, params={"name": name}), True)
-    for net in networks + _networks_of_others(inherit, params):
-        client.api.connect_container_to_network(result["Id"], net["name"], aliases=net["aliases"] or None, links=net["links"] or None,
-                                                ipv4_address=net["ipv4_address"], ipv6_address=net["ipv6_address"])
-    return result["Id"]
-
-
-def _networks_of_others(old, params):
-    """Networks the container being replaced was connected to by others: the new one joins them with the same endpoint."""
-    if not old:
-        return []
-    label = (old["Config"].get("Labels") or {}).get(MANAGED_LABEL)
-    ours = set(json.loads(label).get("networks", [])) if label else set()
-    ours |= {n["name"] for n in params.get("networks") or []}
-    mode = params.get("network_mode") or ((params.get("networks") or [{}])[0].get("name"))
-    out = []
-    for name, endpoint in (old["NetworkSettings"].get("Networks") or {}).items():
-        if name in ours or name == mode or (name == "bridge" and not mode):
-            continue
-        ipam = endpoint.get("IPAMConfig") or {}
-        out.append({"name": name, "aliases": [a for a in endpoint.get("Aliases") or [] if a != old["Id"][:12]],
-                    "links": endpoint.get("Links") or [], "ipv4_address": ipam.get("IPv4Address"), "ipv6_address": ipam.get("IPv6Address")})
-    return out
-
-
-def _pull(client, image):
-    ref = parse_ref("image", image)
-    stream_errors(client.api.pull(ref.repository, tag=ref.digest or ref.tag, stream=True, decode=True), f"pull image {image}", ref)
-
-
-def _stop(client, cid, params):
-    if params.get("force_kill"):
-        client.api.kill(cid)
-    else:
-        client.api.stop(cid, timeout=params.get("stop_timeout") if params.get("stop_timeout") is not None else 10)
-
-
-def _logs(client, cid, lines):
-    try:
-        return client.api.logs(cid, tail=lines).decode("utf-8", "replace").rstrip()
-    except APIError:
-        return "(no logs)"
-
-
-def wait_for(client, cid, mode, timeout):
-    """Wait until the container is running (and stays up SETTLE_SECONDS) or healthy; fail with its last log lines."""
-    deadline = time.monotonic() + timeout
-    up_since = None
-    while True:
-        state = client.api.inspect_container(cid)["State"]
-        if not state.get("Running"):
-            raise EngineError(f"the container exited with code {state.get('ExitCode')}; last log lines:\n{_logs(client, cid, 20)}")
-        health = (state.get("Health") or {}).get("Status")
-        if mode == "healthy":
-            if health is None:
-                raise ParamError("wait", "healthy needs a healthcheck: set healthcheck or use an image that has one")
-            if health == "healthy":
-                return
-            if health == "unhealthy":
-                probe = ((state["Health"].get("Log") or [{}])[-1].get("Output") or "").strip()
-                raise EngineError(f"the container is unhealthy (last check: {probe[:200]!r}); last log lines:\n{_logs(client, cid, 20)}")
-        else:
-            up_since = up_since or time.monotonic()
-            if time.monotonic() - up_since >= SETTLE_SECONDS:
-                return
-        if time.monotonic() > deadline:
-            raise EngineError(f"the container was not {mode} within {timeout}s; last log lines:\n{_logs(client, cid, 20)}")
-        time.sleep(0.25)
-
-
-def container_info(client, params):
-    """Inspect data for the named containers (in the order given) and for all containers matching the filters."""
-    names, filters = params.get("name") or [], params.get("filters") or {}
-    found, missing = [], []
-    host = params.get("docker_host")
-    for name in names:
-        with engine_errors(f"inspecting container {name}", host):
-            try:
-                found.append(client.api.inspect_container(name))
-            except NotFound:
-                missing.append(name)
-    if filters or not names:
-        with engine_errors("listing containers", host):
-            listed = client.api.containers(all=True, filters=filters or None)
-        seen = {c["Id"] for c in found}
-        with engine_errors("inspecting containers", host):
-            found += [client.api.inspect_container(c["Id"]) for c in listed if c["Id"] not in seen]
-    result: dict[str, Any] = {"containers": found, "missing": missing}
-    if len(names) == 1 and not filters:  # community.docker.docker_container_info's shape, for one name
-        result.update(exists=bool(found), container=found[0] if found else {})
-    return result

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ._client import APIError, EngineError, NotFound, load_sdk
-from ._plan import Action, Change, ParamError, Plan
+from ._errors import APIError, EngineError, NotFound, ParamError
+from ._plan import Action, Change, Outcome, Plan
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
@@ -145,11 +145,7 @@ def auth_header_config(client, creds, registry):
     """The auth_config to send: the task's credentials, else those of the Docker config for that registry, else {}.
 
     {} is sent rather than nothing because Docker 28.3.3+ rejects a push without an X-Registry-Auth header."""
-    if creds:
-        return creds
-    configs = getattr(client.api, "_auth_configs", None)  # only pulls and pushes load the SDK
-    found = load_sdk().auth.resolve_authconfig(configs, registry) if configs is not None else None
-    return dict(found) if found else {}
+    return creds or client.api.registry_auth(registry)
 
 
 def registry_error(exc, ref, creds):
@@ -243,142 +239,153 @@ def check_platform(option, value):
 
 # --- pull ----------------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PullWant:
+    name: str
+    ref: Ref
+    platform: str | None
+    pull: str  # always | missing
+    creds: dict | None
+
+
 class PullKind:
     """Pull an image when it is missing or, with pull=always, when the registry's digest differs from the local one."""
 
     kind = "image"
-
-    def __init__(self):
-        self.extra: dict[str, Any] = {}
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 1
 
     @staticmethod
     def desired(params):
-        ref = parse_ref("name", params["name"], params.get("tag") or "latest")
+        ref = parse_ref("name", params["name"], check_tag("tag", params["tag"]) if params.get("tag") else "latest")
         mode = "missing" if params.get("pull") in ("missing", "not_present") else "always"
-        return {"ref": ref, "platform": check_platform("platform", params.get("platform")), "pull": mode, "creds": credentials(params, ref)}
+        return PullWant(str(ref), ref, check_platform("platform", params.get("platform")), mode, credentials(params, ref))
 
     @staticmethod
-    def read(client, params, want):
-        ref = want["ref"]
+    def read(client, want):
+        ref = want.ref
         image = local_image(client, ref)
         actual: dict[str, Any] = {"image": image, "remote": None, "asked": False}
-        wrong_platform = image is not None and want["platform"] and not want["platform"].startswith(_platform_of(image))
-        if image is None or wrong_platform or (want["pull"] == "always" and not ref.digest):
+        wrong_platform = image is not None and want.platform and not want.platform.startswith(_platform_of(image))
+        if image is None or wrong_platform or (want.pull == "always" and not ref.digest):
             actual["asked"] = True
-            actual["remote"] = remote_digest(client, ref, want["creds"])
+            actual["remote"] = remote_digest(client, ref, want.creds)
         return actual
 
     @staticmethod
-    def plan(want, actual, params):
-        ref, image, remote = want["ref"], actual["image"], actual["remote"]
+    def plan(want, actual):
+        ref, image, remote = want.ref, actual["image"], actual["remote"]
         before = {"id": image["Id"], "digests": repo_digests(image, ref.repository), "platform": _platform_of(image)} if image else None
         plan = Plan("image", str(ref), before, None)
         if actual["asked"] and remote is None:
             raise ParamError("name", f"registry {ref.registry} has no image {ref}")
+        data = {"ref": ref, "platform": want.platform, "creds": want.creds, "id": image["Id"] if image else None}
         if image is None:
             plan.after = {"digests": [remote]}
-            plan.add(Action("pull", f"image {ref}", (Change("digest", None, remote, "pull"),), data={"id": None}))
+            plan.add(Action("pull", f"image {ref}", (Change("digest", None, remote, "pull"),), data=data))
             return plan
         have: dict[str, Any] = dict(before or {})
         changes = []
-        if want["platform"] and not want["platform"].startswith(have["platform"]):
-            changes.append(Change("platform", have["platform"], want["platform"], "pull"))
+        if want.platform and not want.platform.startswith(have["platform"]):
+            changes.append(Change("platform", have["platform"], want.platform, "pull"))
         if remote and remote not in have["digests"]:
             changes.append(Change("digest", have["digests"], remote, "pull"))
         plan.after = dict(have, **{c.field: c.after for c in changes})
         if changes:
-            plan.add(Action("pull", f"image {ref}", tuple(changes), data={"id": image["Id"]}))
+            plan.add(Action("pull", f"image {ref}", tuple(changes), data=data))
         return plan
 
-    def apply(self, client, action, params):
-        want = self.desired(params)
-        ref = want["ref"]
-        auth = auth_header_config(client, want["creds"], ref.registry)
-        stream = client.api.pull(ref.repository, tag=ref.digest or ref.tag, platform=want["platform"], auth_config=auth,
-                                 stream=True, decode=True)
-        stream_errors(stream, f"pulling {ref}", ref, want["creds"])
-        after = local_image(client, ref)
-        self.extra["changed"] = (after or {}).get("Id") != action.data["id"]
+    @staticmethod
+    def apply(client, action):
+        pull(client, action.data["ref"], action.data["platform"], action.data["creds"])
+        after = local_image(client, action.data["ref"])
+        return Outcome(changed=(after or {}).get("Id") != action.data["id"])
 
     @staticmethod
-    def inspect(client, params):
-        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest")) or {}
+    def inspect(client, want):
+        return local_image(client, want.ref) or {}
+
+
+def pull(client, ref, platform=None, creds=None):
+    """Pull ref through the engine (with the task's credentials, else the Docker config's); raise a readable error."""
+    auth = auth_header_config(client, creds, ref.registry)
+    stream = client.api.pull(ref.repository, tag=ref.digest or ref.tag, platform=platform, auth_config=auth, stream=True, decode=True)
+    stream_errors(stream, f"pulling {ref}", ref, creds)
 
 
 # --- push ----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PushWant:
+    name: str
+    refs: list
+    creds: dict | None
+
 
 class PushKind:
     """Push the tags whose registry digest is not one the local image already has."""
 
     kind = "image"
-
-    def __init__(self):
-        self.extra: dict[str, Any] = {}
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 1
 
     @staticmethod
     def desired(params):
         ref = parse_ref("name", params["name"], None, digest=False)
         tags = [ref.tag] if ref.tag else [check_tag("tags", t) for t in (params.get("tags") or ["latest"])]
         refs = [Ref(ref.repository, tag) for tag in dict.fromkeys(tags)]
-        return {"refs": refs, "creds": credentials(params, refs[0])}
+        return PushWant(ref.repository, refs, credentials(params, refs[0]))
 
     @staticmethod
-    def read(client, params, want):
-        local = {str(r): local_image(client, r) for r in want["refs"]}
+    def read(client, want):
+        local = {str(r): local_image(client, r) for r in want.refs}
         missing = [name for name, image in local.items() if image is None]
         if missing:
             raise ParamError("name", f"no local image {', '.join(missing)} to push; build, pull or tag it first")
-        return {"local": local, "remote": {str(r): remote_digest(client, r, want["creds"]) for r in want["refs"]}}
+        return {"local": local, "remote": {str(r): remote_digest(client, r, want.creds) for r in want.refs}}
 
     @staticmethod
-    def plan(want, actual, params):
-        refs = want["refs"]
-        before = {r.tag: actual["remote"][str(r)] for r in refs}
+    def plan(want, actual):
+        before = {r.tag: actual["remote"][str(r)] for r in want.refs}
         after = dict(before)
-        plan = Plan("image", refs[0].repository, before, after)
-        for ref in refs:
+        plan = Plan("image", want.refs[0].repository, before, after, facts={"pushed": [], "registry_digests": dict(before)})
+        for ref in want.refs:
             image, remote = actual["local"][str(ref)], actual["remote"][str(ref)]
             if remote and remote in repo_digests(image, ref.repository):
                 continue
             after[ref.tag] = f"image {short_id(image['Id'])}"
             note = "new tag" if remote is None else "the tag moves"
-            plan.add(Action("push", f"image {ref}", (Change(f"tags.{ref.tag}", remote, after[ref.tag], "push"),), note=note))
+            plan.add(Action("push", f"image {ref}", (Change(f"tags.{ref.tag}", remote, after[ref.tag], "push"),),
+                            data={"ref": ref, "creds": want.creds}, note=note))
         return plan
 
-    def apply(self, client, action, params):
-        want = self.desired(params)
-        ref = next(r for r in want["refs"] if action.target == f"image {r}")
-        auth = auth_header_config(client, want["creds"], ref.registry)
+    @staticmethod
+    def apply(client, action):
+        ref, creds = action.data["ref"], action.data["creds"]
+        auth = auth_header_config(client, creds, ref.registry)
         items = stream_errors(client.api.push(ref.repository, tag=ref.tag, auth_config=auth, stream=True, decode=True),
-                              f"pushing {ref}", ref, want["creds"])
+                              f"pushing {ref}", ref, creds)
         digest = next((i["aux"]["Digest"] for i in items if isinstance(i.get("aux"), dict) and i["aux"].get("Digest")), None)
-        self.extra.setdefault("pushed", []).append({"tag": ref.tag, "digest": digest})
+        return Outcome(facts={"pushed": [{"tag": ref.tag, "digest": digest}], "registry_digests": {ref.tag: digest}})
 
-    def inspect(self, client, params):
-        want = self.desired(params)
-        self.extra.setdefault("pushed", [])
-        self.extra["registry_digests"] = {r.tag: remote_digest(client, r, want["creds"]) for r in want["refs"]}
-        return local_image(client, want["refs"][0]) or {}
+    @staticmethod
+    def inspect(client, want):
+        return local_image(client, want.refs[0]) or {}
 
 
 # --- tag -----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TagWant:
+    name: str
+    source: Ref
+    targets: list
+    keep: bool
+
 
 class TagKind:
     """Point new names at an image."""
 
     kind = "image"
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 1
 
     @staticmethod
     def desired(params):
@@ -390,92 +397,98 @@ class TagKind:
             targets.append(target)
         if not targets:
             raise ParamError("repository", "list at least one new name")
-        return {"source": source, "targets": list(dict.fromkeys(targets)), "keep": params.get("existing_images") == "keep"}
+        return TagWant(str(source), source, list(dict.fromkeys(targets)), params.get("existing_images") == "keep")
 
     @staticmethod
-    def read(client, params, want):
-        return {"source": local_image(client, want["source"]), "targets": {str(t): (local_image(client, t) or {}).get("Id") for t in want["targets"]}}
+    def read(client, want):
+        return {"source": local_image(client, want.source), "targets": {str(t): (local_image(client, t) or {}).get("Id") for t in want.targets}}
 
     @staticmethod
-    def plan(want, actual, params):
+    def plan(want, actual):
         source = actual["source"]
         if source is None:
-            raise ParamError("name", f"no local image {want['source']} to tag")
+            raise ParamError("name", f"no local image {want.source} to tag")
         before = dict(actual["targets"])
         after = dict(before)
-        plan = Plan("image", str(want["source"]), before, after)
-        for target in want["targets"]:
+        plan = Plan("image", str(want.source), before, after)
+        for target in want.targets:
             old = before[str(target)]
-            if old == source["Id"] or (old and want["keep"]):
+            if old == source["Id"] or (old and want.keep):
                 continue
             after[str(target)] = source["Id"]
-            plan.add(Action("tag", f"image {target}", (Change(str(target), old, source["Id"], "tag"),), data={"id": source["Id"]},
-                            note=f"from {want['source']}" + (f", was {short_id(old)}" if old else "")))
+            plan.add(Action("tag", f"image {target}", (Change(str(target), old, source["Id"], "tag"),), data={"id": source["Id"], "target": target},
+                            note=f"from {want.source}" + (f", was {short_id(old)}" if old else "")))
         return plan
 
-    def apply(self, client, action, params):
-        target = next(t for t in self.desired(params)["targets"] if action.target == f"image {t}")
+    @staticmethod
+    def apply(client, action):
+        target = action.data["target"]
         client.api.tag(action.data["id"], target.repository, target.tag, force=True)
 
     @staticmethod
-    def inspect(client, params):
-        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)) or {}
+    def inspect(client, want):
+        return local_image(client, want.source) or {}
 
 
 # --- remove --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RemoveWant:
+    name: str
+    ref: Ref
+    force: bool
+    prune: bool
+
 
 class RemoveKind:
     """Remove an image name (the image goes with its last name) or an image by ID."""
 
     kind = "image"
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 1
 
     @staticmethod
     def desired(params):
-        return {"ref": parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)}
+        ref = parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)
+        return RemoveWant(str(ref), ref, bool(params.get("force")), params.get("prune", True) is not False)
 
     @staticmethod
-    def read(client, params, want):
-        image = local_image(client, want["ref"])
+    def read(client, want):
+        image = local_image(client, want.ref)
         users = []
         if image is not None:
             users = sorted(c["Names"][0].lstrip("/") for c in client.api.containers(all=True) if c.get("ImageID") == image["Id"])
         return {"image": image, "users": users}
 
     @staticmethod
-    def plan(want, actual, params):
-        ref, image, users = want["ref"], actual["image"], actual["users"]
+    def plan(want, actual):
+        ref, image, users = want.ref, actual["image"], actual["users"]
         if image is None:
             return Plan("image", str(ref), None, None)
         names = sorted(image.get("RepoTags") or [])
         if ref.digest:  # a digest reference is one of the image's names too
             names = sorted(names + [d for d in image.get("RepoDigests") or [] if d.endswith(ref.digest)][:1])
         before = {"id": image["Id"], "tags": names}
+        data = {"ref": ref, "force": want.force, "prune": want.prune}
         if not ref.id and len(names) > 1:
             after = {"id": image["Id"], "tags": [n for n in names if n != str(ref)]}
             plan = Plan("image", str(ref), before, after)
-            plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),),
+            plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),), data=dict(data, force=False),
                             note=f"image {short_id(image['Id'])} keeps its other names"))
             return plan
-        force = params.get("force")
-        if users and not force:
+        if users and not want.force:
             raise ParamError("force", f"image {ref} ({short_id(image['Id'])}) is used by containers {', '.join(users)}; "
                              "set force: true to remove it anyway (a running container's image cannot be removed)")
-        if ref.id and len(names) > 1 and not force:
+        if ref.id and len(names) > 1 and not want.force:
             raise ParamError("force", f"image {ref} has several names ({', '.join(names)}); set force: true to remove them all")
         plan = Plan("image", str(ref), before, None)
         note = f"used by {', '.join(users)}" if users else ""
-        plan.add(Action("remove", f"image {ref}", data={"force": bool(force)}, note=note))
+        plan.add(Action("remove", f"image {ref}", data=data, note=note))
         return plan
 
     @staticmethod
-    def apply(client, action, params):
-        ref = parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)
-        client.api.remove_image(str(ref), force=action.data.get("force", False), noprune=not params.get("prune", True))
+    def apply(client, action):
+        client.api.remove_image(str(action.data["ref"]), force=action.data["force"], noprune=not action.data["prune"])
 
     @staticmethod
-    def inspect(client, params):
-        return local_image(client, parse_ref("name", params["name"], params.get("tag") or "latest", image_id=True)) or {}
+    def inspect(client, want):
+        return local_image(client, want.ref) or {}

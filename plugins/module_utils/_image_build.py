@@ -17,12 +17,12 @@ import hashlib
 import json
 import os
 import stat
-from typing import Any
+from dataclasses import dataclass
 
-from ._client import EngineError
+from ._errors import EngineError, ParamError
 from ._image import Ref, check_platform, local_image, parse_ref
 from ._parse import size_bytes, string_map
-from ._plan import Action, Change, ParamError, Plan
+from ._plan import Action, Change, Outcome, Plan
 
 try:
     from docker.utils.build import exclude_paths
@@ -86,27 +86,24 @@ def failing_step(lines):
     return next((line for line in reversed(lines) if line.startswith("Step ")), None)
 
 
+@dataclass(frozen=True)
+class BuildWant:
+    name: str
+    ref: Ref
+    path: str
+    hash: str              # of every build input: computed once per run (it reads the whole context)
+    rebuild: str
+    extra_tags: tuple
+    build: dict            # the build call's arguments, all but tag and labels
+    labels: dict
+
+
 class BuildKind:
     kind = "image"
-
-    def __init__(self):
-        self.extra: dict[str, Any] = {"build_log": []}
-        self._built: str | None = None
-        self._want: dict[str, Any] | None = None
-        self._start: dict[str, str | None] = {}
+    phase = 1
 
     @staticmethod
-    def name(params):
-        return params["name"]
-
-    def desired(self, params):
-        """The task, parsed, with the hash of its build inputs (computed once per run: it reads the whole context)."""
-        if self._want is None:
-            self._want = self._desired(params)
-        return self._want
-
-    @staticmethod
-    def _desired(params):
+    def desired(params):
         ref = parse_ref("name", params["name"], params.get("tag") or "latest", digest=False)
         path = params["path"]
         if not os.path.isdir(path):
@@ -122,91 +119,80 @@ class BuildKind:
             raise ParamError("labels", f"{HASH_LABEL} is set by the module")
         platform = check_platform("platform", params.get("platform"))
         extra_tags = [parse_ref(f"tags[{i + 1}]", t, ref.tag, digest=False) for i, t in enumerate(params.get("tags") or [])]
-        return {
-            "ref": ref,
-            "hash": build_hash(context_entries(path, in_context), text, args, params.get("target"), platform, labels),
-            "dockerfile": dockerfile if in_context is None else in_context,
-            "args": args, "labels": labels, "platform": platform,
-            "shm_size": size_bytes("shm_size", params.get("shm_size")),
-            "extra_tags": [t for t in dict.fromkeys(extra_tags) if t != ref],
-            "etc_hosts": string_map("etc_hosts", params.get("etc_hosts")),
-        }
-
-    def read(self, client, params, want):
-        image = local_image(client, want["ref"])
-        tags: dict[str, str | None] = {str(t): (local_image(client, t) or {}).get("Id") for t in want["extra_tags"]}
-        actual: dict[str, Any] = {
-            "image": None if image is None else {"id": image["Id"], "hash": ((image.get("Config") or {}).get("Labels") or {}).get(HASH_LABEL)},
-            "tags": tags,
-        }
-        self._start = {str(want["ref"]): image["Id"] if image else None, **tags}
-        return actual
+        build = dict(path=path, dockerfile=dockerfile if in_context is None else in_context, buildargs=args, target=params.get("target"),
+                     nocache=bool(params.get("nocache")), pull=bool(params.get("pull")), network_mode=params.get("network"),
+                     platform=platform, shmsize=size_bytes("shm_size", params.get("shm_size")), cache_from=params.get("cache_from"),
+                     extra_hosts=string_map("etc_hosts", params.get("etc_hosts")))
+        return BuildWant(str(ref), ref, path, build_hash(context_entries(path, in_context), text, args, params.get("target"), platform, labels),
+                         params.get("rebuild") or "inputs-changed", tuple(t for t in dict.fromkeys(extra_tags) if t != ref), build, labels or {})
 
     @staticmethod
-    def plan(want, actual, params):
-        ref, have, rebuild = want["ref"], actual["image"], params.get("rebuild") or "inputs-changed"
-        plan = Plan("image", str(ref), have, {"hash": want["hash"]})
+    def read(client, want):
+        image = local_image(client, want.ref)
+        return {
+            "image": None if image is None else {"id": image["Id"], "hash": ((image.get("Config") or {}).get("Labels") or {}).get(HASH_LABEL)},
+            "tags": {str(t): (local_image(client, t) or {}).get("Id") for t in want.extra_tags},
+        }
+
+    @staticmethod
+    def plan(want, actual):
+        ref, have, rebuild = want.ref, actual["image"], want.rebuild
+        plan = Plan("image", str(ref), have, {"hash": want.hash}, facts={"build_log": []})
         target = f"image {ref}"
+        data = {"want": want, "before": have["id"] if have else None}
         build = None
         if have is None:
-            build = Action("build", target, (Change("build_hash", None, want["hash"], "build"),), note="no such image yet")
+            build = Action("build", target, (Change("build_hash", None, want.hash, "build"),), data=data, note="no such image yet")
         elif rebuild == "always":
-            build = Action("build", target, note="rebuild: always; changed only if the image ID moves")
-        elif rebuild == "inputs-changed" and have["hash"] != want["hash"]:
+            build = Action("build", target, data=data, note="rebuild: always; changed only if the image ID moves")
+        elif rebuild == "inputs-changed" and have["hash"] != want.hash:
             why = "the build inputs changed" if have["hash"] else f"the image has no {HASH_LABEL} label"
-            build = Action("build", target, (Change("build_hash", have["hash"], want["hash"], "rebuild"),), note=why)
+            build = Action("build", target, (Change("build_hash", have["hash"], want.hash, "rebuild"),), data=data, note=why)
         if build is not None:
             plan.add(build)
         else:
             plan.after = dict(have or {})
-        for tag in want["extra_tags"]:
+        for tag in want.extra_tags:
             old = actual["tags"][str(tag)]
             if build is None and old == have["id"]:
                 continue
             new = f"the new build of {ref}" if build is not None else have["id"]
-            plan.add(Action("tag", f"image {tag}", (Change(f"tags.{tag}", old, new, "tag"),), data={"tag": str(tag)}))
+            plan.add(Action("tag", f"image {tag}", (Change(f"tags.{tag}", old, new, "tag"),), data={"source": ref, "tag": tag, "before": old}))
         return plan
 
-    def apply(self, client, action, params):
-        want = self.desired(params)
-        ref: Ref = want["ref"]
+    @staticmethod
+    def apply(client, action):
+        """changed only when the image or the extra tag now points at another image than before."""
         if action.verb == "tag":
-            tag = next(t for t in want["extra_tags"] if str(t) == action.data["tag"])
-            source = self._built or local_image(client, ref)["Id"]
+            tag = action.data["tag"]
+            source = local_image(client, action.data["source"])["Id"]
             client.api.tag(source, tag.repository, tag.tag, force=True)
-        else:
-            self._build(client, params, want)
-        self._set_changed(client)
+            return Outcome(changed=source != action.data["before"])
+        want = action.data["want"]
+        log = _build(client, want, action.data["before"])
+        built = local_image(client, want.ref)
+        return Outcome(changed=(built or {}).get("Id") != action.data["before"], facts={"build_log": log})
 
-    def _build(self, client, params, want):
-        ref = want["ref"]
-        labels = dict(want["labels"] or {}, **{HASH_LABEL: want["hash"]})
-        stream = client.api.build(
-            path=params["path"], tag=str(ref), dockerfile=want["dockerfile"], buildargs=want["args"], target=params.get("target"),
-            labels=labels, nocache=bool(params.get("nocache")), pull=bool(params.get("pull")), network_mode=params.get("network"),
-            platform=want["platform"], shmsize=want["shm_size"], cache_from=params.get("cache_from"), extra_hosts=want["etc_hosts"],
-            rm=True, forcerm=True, decode=True,
-        )
-        log = self.extra["build_log"]
-        for item in stream:
-            text = item.get("stream")
-            if text:
-                log.extend(line for line in text.rstrip("\n").split("\n") if line.strip())
-            error = item.get("error") or (item.get("errorDetail") or {}).get("message")
-            if error:
-                step = failing_step(log) or "an unknown step"
-                tail = "\n".join(log[-LOG_TAIL:])
-                old = self._start.get(str(ref))
-                kept = f"{ref} still points at image {old[:19]}" if old else f"{ref} was not created"
-                raise EngineError(f"building {ref} failed at {step}: {error.strip()}; {kept}"
-                                  f"\n--- last {LOG_TAIL} lines of the build log ---\n{tail}")
-        built = local_image(client, ref)
-        self._built = built["Id"] if built else None
+    @staticmethod
+    def inspect(client, want):
+        return local_image(client, want.ref) or {}
 
-    def _set_changed(self, client):
-        """changed: true only when the image or one of its extra tags now points at another image than before."""
-        now = {name: (local_image(client, parse_ref("name", name, None)) or {}).get("Id") for name in self._start}
-        self.extra["changed"] = any(now[name] != before for name, before in self._start.items())
 
-    def inspect(self, client, params):
-        return local_image(client, self.desired(params)["ref"]) or {}
+def _build(client, want, before):
+    """Build want.ref; returns the build log, or raises with the failing step and the log's last lines."""
+    ref = want.ref
+    labels = dict(want.labels, **{HASH_LABEL: want.hash})
+    stream = client.api.build(tag=str(ref), labels=labels, rm=True, forcerm=True, decode=True, **want.build)
+    log: list[str] = []
+    for item in stream:
+        text = item.get("stream")
+        if text:
+            log.extend(line for line in text.rstrip("\n").split("\n") if line.strip())
+        error = item.get("error") or (item.get("errorDetail") or {}).get("message")
+        if error:
+            step = failing_step(log) or "an unknown step"
+            tail = "\n".join(log[-LOG_TAIL:])
+            kept = f"{ref} still points at image {before[:19]}" if before else f"{ref} was not created"
+            raise EngineError(f"building {ref} failed at {step}: {error.strip()}; {kept}"
+                              f"\n--- last {LOG_TAIL} lines of the build log ---\n{tail}")
+    return log

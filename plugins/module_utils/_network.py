@@ -12,11 +12,13 @@ A recreate reconnects every container that was attached, with its aliases and st
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 
-from ._client import NotFound, load_sdk
+from ._client import load_sdk
+from ._errors import NotFound, ParamError
 from ._parse import docker_name, ip_address, ip_network, string_map
-from ._plan import Action, Change, ParamError, Plan, describe_changes, field_changes, merged
+from ._plan import Action, Change, Plan, describe_changes, field_changes, merged
 
 FIELDS = {
     "driver": "value",
@@ -61,6 +63,22 @@ def _ipam_block(index, block):
     return out
 
 
+def _family(subnet):
+    return ipaddress.ip_network(subnet, strict=False).version
+
+
+@dataclass(frozen=True)
+class NetworkWant:
+    name: str
+    state: str
+    config: dict                 # the FIELDS in option space (None: not managed)
+    connected: list | None       # containers to keep attached (names or IDs), None: not managed
+    purge_connected: bool
+    recreate: str
+    force: bool
+    leaving: frozenset = frozenset()  # containers removed before this network is applied (dockhand.docker.project)
+
+
 def _actual_ipam_block(block):
     out = {"subnet": block.get("Subnet"), "gateway": block.get("Gateway"), "iprange": block.get("IPRange"),
            "aux_addresses": block.get("AuxiliaryAddresses")}
@@ -69,13 +87,7 @@ def _actual_ipam_block(block):
 
 class NetworkKind:
     kind = "network"
-
-    def __init__(self, leaving=()):
-        self.leaving = set(leaving)  # containers removed before this network is applied (dockhand.docker.project)
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 0
 
     @staticmethod
     def desired(params):
@@ -90,7 +102,7 @@ class NetworkKind:
             raise ParamError("purge_connected", "needs connected, the list of containers to keep (an empty list detaches all)")
         if params["state"] == "absent" and params.get("connected"):
             raise ParamError("connected", "cannot connect containers to a network that state: absent removes")
-        return {
+        config = {
             "driver": params.get("driver"),
             "driver_options": string_map("driver_options", params.get("driver_options")),
             "ipam_driver": params.get("ipam_driver"),
@@ -100,13 +112,16 @@ class NetworkKind:
             "attachable": params.get("attachable"),
             "enable_ipv6": params.get("enable_ipv6"),
             "labels": string_map("labels", params.get("labels")),
-            "connected": None if params.get("connected") is None else list(dict.fromkeys(params["connected"])),
         }
+        connected = None if params.get("connected") is None else list(dict.fromkeys(params["connected"]))
+        return NetworkWant(params["name"], params["state"], config, connected, bool(params.get("purge_connected")),
+                           params.get("recreate") or "never", bool(params.get("force")))
 
-    def read(self, client, params, want):
+    @staticmethod
+    def read(client, want):
         actual: dict[str, Any] = {"state": None, "members": {}, "missing": [], "drivers": None}
         try:
-            raw = client.api.inspect_network(params["name"])
+            raw = client.api.inspect_network(want.name)
         except NotFound:
             raw = None
         actual["inspect"] = raw
@@ -125,54 +140,54 @@ class NetworkKind:
             }
             # running and stopped containers alike (the network's own inspect lists only running ones)
             for c in client.api.containers(all=True, filters={"network": raw["Name"]}):
-                if c["Names"][0].lstrip("/") not in self.leaving:
+                if c["Names"][0].lstrip("/") not in want.leaving:
                     actual["members"][c["Names"][0].lstrip("/")] = c["Id"]
             actual["state"]["connected"] = sorted(actual["members"])
-        for wanted in want.get("connected") or []:
+        for wanted in want.connected or []:
             if _member(actual["members"], wanted) is None:
                 try:
                     client.api.inspect_container(wanted)
                 except NotFound:
                     actual["missing"].append(wanted)
-        have = actual["state"]
-        if want.get("driver") and (have is None or have["driver"] != want["driver"]):
+        have, driver = actual["state"], want.config["driver"]
+        if want.state == "present" and driver and (have is None or have["driver"] != driver):
             actual["drivers"] = sorted((client.info().get("Plugins") or {}).get("Network") or [])
         return actual
 
     @staticmethod
-    def plan(want, actual, params):
-        name, have, members = params["name"], actual["state"], actual["members"]
+    def plan(want, actual):
+        name, have, members = want.name, actual["state"], actual["members"]
         target = f"network {name}"
-        if params["state"] == "absent":
+        if want.state == "absent":
             plan = Plan("network", name, have, None)
             if have is None:
                 return plan
-            if members and not params.get("force"):
+            if members and not want.force:
                 raise ParamError("force", f"network {name} has containers attached ({', '.join(sorted(members))}); "
                                  "set force: true to disconnect them and remove it")
             for member in sorted(members):
-                plan.add(Action("disconnect", f"container {member} from {target}", data={"container": member}))
-            plan.add(Action("remove", target))
+                plan.add(Action("disconnect", f"container {member} from {target}", data={"name": name, "container": member}))
+            plan.add(Action("remove", target, data={"name": name}))
             return plan
 
         if actual["missing"]:
             raise ParamError("connected", f"no such container: {', '.join(actual['missing'])}")
-        if actual["drivers"] is not None and want["driver"] not in actual["drivers"]:
-            raise ParamError("driver", f"unknown network driver {want['driver']!r}; the engine has {', '.join(actual['drivers'])}")
+        if actual["drivers"] is not None and want.config["driver"] not in actual["drivers"]:
+            raise ParamError("driver", f"unknown network driver {want.config['driver']!r}; the engine has {', '.join(actual['drivers'])}")
 
-        wanted = want["connected"]
-        kept = [m for m in members if wanted is None or not params.get("purge_connected") or _listed(wanted, m, members[m])]
+        wanted = want.connected
+        kept = [m for m in members if wanted is None or not want.purge_connected or _listed(wanted, m, members[m])]
         to_connect = [w for w in wanted or [] if _member(members, w) is None]
         after_members = sorted(set(kept) | set(to_connect))
-        after = merged(have, dict(want, connected=after_members))
+        after = merged(have, dict(want.config, connected=after_members))
         after.setdefault("driver", "bridge")
         plan = Plan("network", name, have, after)
 
         if have is None:
-            plan.add(Action("create", target, data={"config": after}))
+            plan.add(Action("create", target, data={"name": name, "config": after}))
         else:
-            changes = field_changes(FIELDS, want, have)
-            recreate = params.get("recreate") or "never"
+            changes = field_changes(FIELDS, want.config, _engine_pools_dropped(want.config, have))
+            recreate = want.recreate
             if changes and recreate == "never":
                 raise ParamError("recreate", f"network {name} differs from the task ({describe_changes(changes)}) and a network cannot change "
                                  "in place: set recreate: options-changed to recreate it (attached containers are reconnected)")
@@ -181,20 +196,21 @@ class NetworkKind:
                 # the recreate detaches everything and reconnects only the kept containers
                 note = "; ".join(n for n in (f"reconnects {', '.join(sorted(kept))}" if kept else "",
                                              f"does not reconnect {', '.join(dropped)}" if dropped else "") if n)
-                plan.add(Action("recreate", target, tuple(changes), data={"reconnect": sorted(kept), "config": after}, note=note, atomic=False))
+                plan.add(Action("recreate", target, tuple(changes), data={"name": name, "reconnect": sorted(kept), "config": after},
+                                note=note, atomic=False))
             else:
                 for member in dropped:
-                    plan.add(Action("disconnect", f"container {member} from {target}", data={"container": member}))
+                    plan.add(Action("disconnect", f"container {member} from {target}", data={"name": name, "container": member}))
         for container in to_connect:
-            plan.add(Action("connect", f"container {container} to {target}", data={"container": container}))
+            plan.add(Action("connect", f"container {container} to {target}", data={"name": name, "container": container}))
         before_members = sorted(members)
         if have is not None and before_members != after_members:
             plan.changes.append(Change("connected", before_members, after_members, "connect/disconnect"))
         return plan
 
     @staticmethod
-    def apply(client, action, params):
-        name = params["name"]
+    def apply(client, action):
+        name = action.data["name"]
         if action.verb == "create":
             _create(client, name, action.data["config"])
         elif action.verb == "connect":
@@ -213,11 +229,20 @@ class NetworkKind:
                 client.api.connect_container_to_network(container, name, **endpoint)
 
     @staticmethod
-    def inspect(client, params):
+    def inspect(client, want):
         try:
-            return client.api.inspect_network(params["name"])
+            return client.api.inspect_network(want.name)
         except NotFound:
             return {}
+
+
+def _engine_pools_dropped(config, have):
+    """The network as compared with the task: the engine adds a pool of a family the task gives none of (an IPv4 pool
+    to an IPv6-only ipam_config); such pools are the engine's own choice, not drift."""
+    if not config.get("ipam_config"):
+        return have
+    families = {_family(b["subnet"]) for b in config["ipam_config"]}
+    return dict(have, ipam_config=[b for b in have["ipam_config"] if "subnet" not in b or _family(b["subnet"]) in families])
 
 
 def _member(members, wanted):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ._plan import ParamError
+from ._errors import ParamError
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?) ?([kmgtp]?)(?:i?b)?$", re.IGNORECASE)

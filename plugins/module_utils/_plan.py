@@ -16,15 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class ParamError(Exception):
-    """Bad or conflicting input, or a refusal to do something destructive; names the option."""
-
-    def __init__(self, option, why):
-        super().__init__(f"{option}: {why}")
-        self.option = option
-        self.why = why
-
-
 # How a desired value is compared with the actual one. A desired value of None is never compared (not managed).
 #   value   equal
 #   set     same members, any order (lists)
@@ -121,7 +112,8 @@ def describe_changes(changes):
 
 @dataclass
 class Action:
-    """One step of a plan. `verb` is what the kind's apply() dispatches on; `data` carries its arguments."""
+    """One step of a plan. `verb` is what the kind's apply() dispatches on; `data` carries everything apply needs
+    (bodies, parsed references, the resource's name), so apply never goes back to the task."""
 
     verb: str
     target: str
@@ -139,6 +131,27 @@ class Action:
         return text
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one applied action reports back: `changed` when it knows better than the plan (a build that left the image
+    ID where it was changed nothing), and `facts`, further result keys (a build log, a container's output)."""
+
+    changed: bool | None = None
+    facts: dict = field(default_factory=dict)
+
+
+def add_facts(facts, more):
+    """Merge an Outcome's facts into the result's: lists grow, dicts are updated, other values replaced."""
+    for key, value in more.items():
+        if isinstance(value, list) and isinstance(facts.get(key), list):
+            facts[key] = facts[key] + value
+        elif isinstance(value, dict) and isinstance(facts.get(key), dict):
+            facts[key] = dict(facts[key], **value)
+        else:
+            facts[key] = value
+    return facts
+
+
 @dataclass
 class Plan:
     """The actions that take `before` (actual, or None if absent) to `after` (expected, or None if removed)."""
@@ -149,6 +162,7 @@ class Plan:
     after: dict | None
     actions: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # every field that differs; diff() shows these
+    facts: dict = field(default_factory=dict)    # result keys the plan already knows; applied actions add to them
 
     @property
     def changed(self):

@@ -19,8 +19,7 @@ import time
 
 from ._client import describe_engine_error
 from ._parse import duration_ns
-from ._plan import ParamError
-from ._runner import TaskFailure
+from ._errors import ParamError, TaskFailure
 
 try:
     import requests

@@ -13,6 +13,7 @@ depend on it and leaves the others applied; the task then fails listing what was
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -20,12 +21,13 @@ from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ._client import CONNECTION_ARGS, EngineError, engine_errors
-from ._container import ContainerKind, wait_for
+from ._client import CONNECTION_ARGS, engine_errors
+from ._container import ContainerKind
+from ._container_apply import wait_for
 from ._container_fields import CONTAINER_SPEC
+from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
-from ._plan import ParamError
-from ._runner import converge
+from ._runner import converge, result_of
 from ._volume import VOLUME_SPEC, VolumeKind
 
 PROJECT_LABEL = "dockhand.project"
@@ -37,16 +39,33 @@ ENTRY_EXTRAS = dict(
 )
 
 
+@dataclass(frozen=True)
+class Section:
+    """A list option of the project task: which kind plans its entries and with which argument spec."""
+
+    option: str
+    kind: Any
+    spec: dict
+
+
+# The one place a kind joins a project. Order inside the project comes from each kind's phase.
+SECTIONS = (
+    Section("networks", NetworkKind, NETWORK_SPEC),
+    Section("volumes", VolumeKind, VOLUME_SPEC),
+    Section("containers", ContainerKind, dict(CONTAINER_SPEC, **ENTRY_EXTRAS)),
+)
+
+
 @dataclass
 class Unit:
-    """One resource of the project: its kind, its validated options, and what it waits for."""
+    """One resource of the project: its kind, its desired state, and what it waits for."""
 
     kind: Any
-    params: dict
+    want: Any
     key: str                                   # "container web-1", "network app-net"
-    service: str = ""                          # the container entry it comes from
     after: list = field(default_factory=list)  # [(key, condition)] it depends on
     wait: str = ""                             # condition a dependent needs from it: started | healthy
+    absent: bool = False                       # the unit removes its resource
 
 
 def _validated(option, spec, entry, connection):
@@ -62,7 +81,7 @@ def _validated(option, spec, entry, connection):
 
 def _desired(option, kind, params):
     try:
-        kind.desired(params)
+        return kind.desired(params)
     except ParamError as exc:
         raise ParamError(f"{option}.{exc.option}", exc.why) from None
 
@@ -80,43 +99,39 @@ def _depends(option, deps, services):
 
 
 def units_of(params):
-    """Every resource the task declares, validated before anything is written."""
+    """Every resource the task declares, validated and parsed (once) before anything is written."""
     project = params["project"]
     connection = {k: params[k] for k in CONNECTION_ARGS}
     label = {PROJECT_LABEL: project}
     units, declared_networks = [], set()
-    for i, entry in enumerate(params.get("networks") or []):
-        p = _validated(f"networks[{i}]", NETWORK_SPEC, entry, connection)
-        p["labels"] = dict(p.get("labels") or {}, **label)
-        _desired(f"networks[{i}]", NetworkKind, p)
-        units.append(Unit(NetworkKind(), p, f"network {p['name']}"))
-        declared_networks.add(p["name"])
-    for i, entry in enumerate(params.get("volumes") or []):
-        p = _validated(f"volumes[{i}]", VOLUME_SPEC, entry, connection)
-        p["labels"] = dict(p.get("labels") or {}, **label)
-        _desired(f"volumes[{i}]", VolumeKind, p)
-        units.append(Unit(VolumeKind(), p, f"volume {p['name']}"))
+    services, replicas_of = {}, {}
     entries = params.get("containers") or []
-    services = {}
     for i, entry in enumerate(entries):
         name = entry.get("name") if isinstance(entry, dict) else None
         if name in services:
             raise ParamError(f"containers[{i}].name", f"{name!r} is declared twice")
         services[name] = i
-    replicas_of = {}
-    for i, entry in enumerate(entries):
-        p = _validated(f"containers[{i}]", dict(CONTAINER_SPEC, **ENTRY_EXTRAS), entry, connection)
-        replicas, deps = p.pop("replicas"), p.pop("depends_on")
-        if replicas is not None and replicas < 1:
-            raise ParamError(f"containers[{i}].replicas", f"{replicas} is less than 1")
-        names = [p["name"]] if replicas is None else [f"{p['name']}-{n}" for n in range(1, replicas + 1)]
-        replicas_of[p["name"]] = names
-        for name in names:
-            unit_params = dict(p, name=name)
-            kind = ContainerKind(extra_labels={PROJECT_LABEL: project, SERVICE_LABEL: p["name"]}, known_networks=declared_networks)
-            _desired(f"containers[{i}]", kind, unit_params)
-            units.append(Unit(kind, unit_params, f"container {name}", service=p["name"],
-                              after=_depends(f"containers[{i}]", deps, services)))
+    for section in SECTIONS:
+        for i, entry in enumerate(params.get(section.option) or []):
+            option = f"{section.option}[{i}]"
+            p = _validated(option, section.spec, entry, connection)
+            if section.kind is not ContainerKind:
+                p["labels"] = dict(p.get("labels") or {}, **label)
+                units.append(Unit(section.kind, _desired(option, section.kind, p), f"{section.kind.kind} {p['name']}"))
+                if section.kind is NetworkKind:
+                    declared_networks.add(p["name"])
+                continue
+            replicas, deps = p.pop("replicas"), p.pop("depends_on")
+            if replicas is not None and replicas < 1:
+                raise ParamError(f"{option}.replicas", f"{replicas} is less than 1")
+            names = [p["name"]] if replicas is None else [f"{p['name']}-{n}" for n in range(1, replicas + 1)]
+            replicas_of[p["name"]] = names
+            after = _depends(option, deps, services)
+            want = _desired(option, ContainerKind, p)  # parsed once for all replicas
+            for name in names:
+                unit_want = dataclasses.replace(want, name=name, extra_labels={PROJECT_LABEL: project, SERVICE_LABEL: p["name"]},
+                                                known_networks=frozenset(declared_networks))
+                units.append(Unit(ContainerKind, unit_want, f"container {name}", after=after))
     by_key = {u.key: u for u in units}
     for unit in units:  # a dependency on a service is one on each of its replicas
         unit.after = [(f"container {n}", cond) for service, cond in unit.after for n in replicas_of[service]]
@@ -146,24 +161,23 @@ def _check_cycles(units):
 
 
 def _orphans(client, params, units):
-    """Resources with the project's label that the task no longer declares."""
+    """Resources with the project's label that the task no longer declares, as units that remove them."""
     label = f"{PROJECT_LABEL}={params['project']}"
     declared = {u.key for u in units} if params["state"] == "present" else set()
     connection = {k: params[k] for k in CONNECTION_ARGS}
     with engine_errors(f"listing the resources of project {params['project']}", params["docker_host"]):
-        containers = [c["Names"][0].lstrip("/") for c in client.api.containers(all=True, filters={"label": label})]
-        networks = [n["Name"] for n in client.api.networks(filters={"label": label})]
-        volumes = [v["Name"] for v in (client.api.volumes(filters={"label": label}) or {}).get("Volumes") or []]
+        names = {
+            ContainerKind: [c["Names"][0].lstrip("/") for c in client.api.containers(all=True, filters={"label": label})],
+            NetworkKind: [n["Name"] for n in client.api.networks(filters={"label": label})],
+            VolumeKind: [v["Name"] for v in (client.api.volumes(filters={"label": label}) or {}).get("Volumes") or []],
+        }
     found = []
-    for name in sorted(containers):
-        if f"container {name}" not in declared:
-            found.append(Unit(ContainerKind(), dict(connection, name=name, state="absent", keep_volumes=True), f"container {name}"))
-    for name in sorted(networks):
-        if f"network {name}" not in declared:
-            found.append(Unit(NetworkKind(), dict(connection, name=name, state="absent", force=False), f"network {name}"))
-    for name in sorted(volumes):
-        if f"volume {name}" not in declared:
-            found.append(Unit(VolumeKind(), dict(connection, name=name, state="absent", force=False), f"volume {name}"))
+    for section in SECTIONS:
+        for name in sorted(names[section.kind]):
+            if f"{section.kind.kind} {name}" in declared:
+                continue
+            p = _validated(section.option, section.spec, {"name": name, "state": "absent"}, connection)
+            found.append(Unit(section.kind, section.kind.desired(p), f"{section.kind.kind} {name}", absent=True))
     return found
 
 
@@ -172,17 +186,15 @@ def run_project(client, params, check_mode):
     units = units_of(params) if params["state"] == "present" else []
     orphans = _orphans(client, params, units)
     removable = [o for o in orphans if params["state"] == "absent" or params.get("remove_orphans")]
-    removable = [o for o in removable if not isinstance(o.kind, VolumeKind) or params.get("purge_volumes")]
-    removed = {u.params["name"] for u in removable if isinstance(u.kind, ContainerKind)}
-    for unit in removable:  # removals: containers first, then networks and volumes
-        if isinstance(unit.kind, ContainerKind):
-            continue
-        unit.after = [(f"container {name}", "removed") for name in sorted(removed)]
-        if isinstance(unit.kind, NetworkKind):
-            unit.kind = NetworkKind(leaving=removed)  # they are gone by the time the network goes, in check mode too
+    removable = [o for o in removable if o.kind is not VolumeKind or params.get("purge_volumes")]
+    for unit in removable:  # removals go the other way: later phases first
+        later = [o for o in removable if o.kind.phase > unit.kind.phase]
+        unit.after = [(o.key, "removed") for o in later]
+        if unit.kind is NetworkKind:  # they are gone by the time the network goes, in check mode too
+            unit.want = dataclasses.replace(unit.want, leaving=frozenset(o.want.name for o in later if o.kind is ContainerKind))
     pool = ThreadPoolExecutor(max_workers=max(1, params.get("parallelism") or DEFAULT_PARALLELISM))
     try:
-        outcomes = _schedule(pool, client, units + removable, check_mode)
+        outcomes = _schedule(pool, client, units + removable, check_mode, params["docker_host"])
     finally:
         pool.shutdown(wait=True)
     results = [outcomes[u.key] for u in units + removable]
@@ -196,30 +208,35 @@ def run_project(client, params, check_mode):
     if not failed:
         return result, None
     applied = [r["resource"] for r in results if r["status"] == "ok" and r["changed"]]
-    lines = [f"{r['resource']}: {r['status']}: {r['error']}" for r in failed]
-    message = (f"project {params['project']}: {len(failed)} of {len(results)} resources did not converge; "
-               f"applied: {', '.join(applied) or 'nothing'}. " + " | ".join(lines))
-    return result, message
+    return result, _failure(params["project"], failed, len(results), applied)
 
 
-def _schedule(pool, client, units, check_mode):
-    """Run each unit once everything it depends on has converged; skip it when one of those failed."""
+def _failure(project, failed, total, applied):
+    """One message for the failed resources; an error they share (the engine went away) is said once."""
+    by_error: dict[str, list] = {}
+    for r in failed:
+        by_error.setdefault(f"{r['status']}: {r['error']}", []).append(r["resource"])
+    lines = [f"{', '.join(keys)}: {error}" for error, keys in by_error.items()]
+    return (f"project {project}: {len(failed)} of {total} resources did not converge; "
+            f"applied: {', '.join(applied) or 'nothing'}. " + " | ".join(lines))
+
+
+def _schedule(pool, client, units, check_mode, host):
+    """Run each unit once everything it depends on has converged; skip it when one of those failed.
+    A unit that creates or changes waits for every such unit of an earlier phase (networks before containers)."""
     outcomes: dict[str, dict] = {}
     pending = {u.key: u for u in units}
     running: dict = {}
-    # networks and volumes come first: a container waits for all of them
-    phase_one = [u.key for u in units if not isinstance(u.kind, ContainerKind) and not u.after]
+    earlier = {u.key: [o.key for o in units if not o.absent and not o.after and o.kind.phase < u.kind.phase] for u in units if not u.absent}
     while pending or running:
         for key, unit in list(pending.items()):
-            deps = [d for d, _cond in unit.after]
-            if isinstance(unit.kind, ContainerKind) and unit.params.get("state") != "absent":
-                deps += phase_one
+            deps = [d for d, _cond in unit.after] + earlier.get(key, [])
             bad = [d for d in deps if d in outcomes and outcomes[d]["status"] != "ok"]
             if bad:
                 outcomes[key] = _outcome(unit, "skipped", error=f"{bad[0]} did not converge")
                 del pending[key]
             elif all(d in outcomes for d in deps):
-                running[pool.submit(_converge_one, client, unit, check_mode)] = unit
+                running[pool.submit(_converge_one, client, unit, check_mode, host)] = unit
                 del pending[key]
         if not running:
             for key, unit in pending.items():  # nothing runs and nothing can start: never spin
@@ -233,26 +250,20 @@ def _schedule(pool, client, units, check_mode):
     return outcomes
 
 
-def _converge_one(client, unit, check_mode):
+def _converge_one(client, unit, check_mode, host):
     try:
-        plan, data = converge(unit.kind, client, unit.params, check_mode)
-        if unit.wait and not check_mode and unit.params.get("state", "started") in ("started", "healthy"):
-            with engine_errors(f"waiting for {unit.key} to be {unit.wait}", unit.params.get("docker_host")):
-                wait_for(client, unit.params["name"], "healthy" if unit.wait == "healthy" else "running",
-                         unit.params.get("wait_timeout") or 60)
+        converged = converge(unit.kind, client, unit.want, check_mode, host=host)
+        if unit.wait and not check_mode and unit.want.state in ("started", "restarted"):
+            with engine_errors(f"waiting for {unit.key} to be {unit.wait}", host):
+                wait_for(client, unit.want.name, "healthy" if unit.wait == "healthy" else "running", unit.want.wait_timeout)
     except (ParamError, EngineError) as exc:
         return _outcome(unit, "failed", error=str(exc), done=getattr(exc, "done", []))
-    return _outcome(unit, "ok", plan=plan, data=data)
+    entry = dict(_outcome(unit, "ok"), **result_of(unit.kind, converged, True, facts_key="facts"))
+    entry["inspect"] = entry.pop(unit.kind.kind)
+    return entry
 
 
-def _outcome(unit, status, plan=None, data=None, error=None, done=None):
-    return {
-        "resource": unit.key,
-        "status": status,
-        "changed": bool(plan and plan.changed) or bool(done),
-        "actions": plan.describe() if plan else list(done or []),
-        "changes": [c.as_dict() for c in plan.changes] if plan else [],
-        "diff": plan.diff() if plan else {"before": {}, "after": {}},
-        "error": error,
-        "inspect": data or {},
-    }
+def _outcome(unit, status, error=None, done=None):
+    """A resource's entry in the project result; result_of() adds the plan's keys and facts for one that converged."""
+    return {"resource": unit.key, "status": status, "changed": bool(done), "actions": list(done or []), "changes": [],
+            "diff": {"before": {}, "after": {}}, "error": error, "inspect": {}, "facts": {}}

@@ -5,24 +5,25 @@
 # PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
 """desired -> actual -> plan -> apply, for any resource kind.
 
-A kind is a small object with:
-  kind                          the resource word ("volume"), also the key of the returned inspect data
-  name(params)                  the resource's name, for messages
-  desired(params)               parse and validate the task (pure); raises ParamError
-  read(client, params, want)    the actual state (pure data the plan needs); engine reads only
-  plan(want, actual, params)    a Plan (pure)
-  apply(client, action, params) carry out one action
-  inspect(client, params)       the resource as the engine reports it now ({} when absent)
-  extra (optional attribute)    a dict of further result keys the kind collected while applying (a build log, ...).
-                                Its "changed", when set by apply, overrides the plan's: an image build or pull that
-                                ran but left the image ID where it was has changed nothing.
+A kind is stateless: a class of static functions (no instance keeps anything between calls):
+  kind                        the resource word ("volume"), also the key of the returned inspect data
+  phase                       its order inside a project: 0 networks and volumes, 1 images, 2 containers
+  desired(params) -> want     parse and validate the task into a frozen dataclass (pure; raises ParamError). It is the
+                              only function that reads the task; every want has `name`, for messages
+  read(client, want)          the actual state the plan needs (engine reads only). The engine's inspect answer, when
+                              read() has it, goes under actual["inspect"], so a run that applies nothing is not read twice
+  plan(want, actual)          a Plan (pure); each Action carries everything its apply needs
+  apply(client, action)       carry out one action; returns an Outcome or None
+  inspect(client, want)       the resource as the engine reports it now ({} when absent)
 
 Info modules (they change nothing) use run_info_module() with a gather(client, params) function instead.
 
-This file is the only place that knows about check mode, and the only place that catches errors.
+This file is the only place that knows about check mode, and the only place that catches errors to fail a task.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -31,64 +32,59 @@ from ._client import (
     CONNECTION_REQUIRED_TOGETHER,
     DOCKER_IMPORT_ERROR,
     HAS_DOCKER,
-    EngineError,
     connect,
     engine_errors,
 )
-from ._plan import ParamError
+from ._errors import ApplyError, EngineError, ParamError, TaskFailure
+from ._plan import Plan, add_facts
 
 
-class TaskFailure(Exception):
-    """A check the task asked for did not pass (a threshold, a probe): fail with this message and these results."""
+@dataclass(frozen=True)
+class Converged:
+    """One resource after converge(): its plan, its inspect data, whether anything moved, and the facts apply reported."""
 
-    def __init__(self, message, **result):
-        super().__init__(message)
-        self.result = result
-
-
-class ApplyError(EngineError):
-    """An action failed; carries the actions done before it and whether the engine may have changed."""
-
-    def __init__(self, message, done, partly):
-        super().__init__(message + (" (the engine may be partly changed: that action takes several steps)" if partly else ""))
-        self.done = done
-        self.changed = bool(done) or partly
+    plan: Plan
+    data: dict
+    changed: bool
+    facts: dict = field(default_factory=dict)
 
 
-def converge(kind, client, params, check_mode, want=None, host=None):
-    """Plan one resource and, unless check_mode, apply the plan. Returns (plan, inspect data).
-
-    A kind whose read() keeps the engine's inspect answer under actual["inspect"] is not read again when no action
-    ran (check mode, or nothing to do): one engine round trip fewer per no-change task."""
-    host = host or params.get("docker_host")
-    name = kind.name(params)
-    if want is None:
-        want = kind.desired(params)
-    with engine_errors(f"reading {kind.kind} {name}", host):
-        actual = kind.read(client, params, want)
-    plan = kind.plan(want, actual, params)
+def converge(kind, client, want, check_mode, host=None):
+    """Plan one resource and, unless check_mode, apply the plan."""
+    with engine_errors(f"reading {kind.kind} {want.name}", host):
+        actual = kind.read(client, want)
+    plan = kind.plan(want, actual)
     done: list[str] = []
+    moved, facts = [], dict(plan.facts)
     if not check_mode:
         for action in plan.actions:
             try:
                 with engine_errors(action.describe(), host):
-                    kind.apply(client, action, params)
+                    outcome = kind.apply(client, action)
             except EngineError as exc:
-                raise ApplyError(str(exc), done, partly=not action.atomic) from exc
+                raise ApplyError(str(exc), done, partly=not action.atomic, status=exc.status) from exc
             done.append(action.describe())
+            moved.append(True if outcome is None or outcome.changed is None else outcome.changed)
+            add_facts(facts, outcome.facts if outcome else {})
+    changed = plan.changed if check_mode else any(moved)
     if not done and "inspect" in actual:  # nothing moved: what read() saw is still the engine's answer
-        return plan, actual["inspect"] or {}
-    with engine_errors(f"reading {kind.kind} {name}", host):
-        data = kind.inspect(client, params)
-    return plan, data
+        return Converged(plan, actual["inspect"] or {}, changed, facts)
+    with engine_errors(f"reading {kind.kind} {want.name}", host):
+        data = kind.inspect(client, want)
+    return Converged(plan, data, changed, facts)
 
 
-def result_of(kind, plan, data, with_diff):
-    extra = dict(getattr(kind, "extra", None) or {})
-    changed = extra.pop("changed", plan.changed)  # apply knows better than the plan whether anything moved
-    result = dict(changed=changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
-    result[kind.kind] = data
-    result.update(extra)
+def result_of(kind, converged, with_diff, facts_key=None):
+    """The result keys of one resource: the same for a single-resource module and for each resource of a project.
+    The facts apply reported (output, build log) are result keys of their own, or under facts_key (a project's entries,
+    whose `status` is the entry's own)."""
+    plan = converged.plan
+    result = dict(changed=converged.changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
+    result[kind.kind] = converged.data
+    if facts_key:
+        result[facts_key] = converged.facts
+    else:
+        result.update(converged.facts)
     if with_diff:
         result["diff"] = plan.diff()
     return result
@@ -122,14 +118,33 @@ def run_module(kind, argument_spec, **kwargs):
         module.fail_json(msg=str(exc), option=exc.option)
     client = client_or_fail(module)
     try:
-        plan, data = converge(kind, client, module.params, module.check_mode, want=want)
+        converged = converge(kind, client, want, module.check_mode, host=module.params.get("docker_host"))
     except ParamError as exc:
         module.fail_json(msg=str(exc), option=exc.option, changed=False)
     except ApplyError as exc:
         module.fail_json(msg=str(exc), changed=exc.changed, actions_done=exc.done)
     except EngineError as exc:
         module.fail_json(msg=str(exc), changed=False)
-    module.exit_json(**result_of(kind, plan, data, module._diff))
+    module.exit_json(**result_of(kind, converged, module._diff))
+
+
+def run_batch_module(argument_spec, run, **kwargs):
+    """A module that converges many resources in one task (project): run(client, params, check_mode) returns
+    (result, failure message or None); the result's "diff" is returned only with --diff."""
+    module = module_for(argument_spec, **kwargs)
+    client = client_or_fail(module)
+    try:
+        result, failure = run(client, module.params, module.check_mode)
+    except ParamError as exc:
+        module.fail_json(msg=str(exc), option=exc.option, changed=False)
+    except EngineError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    diff = result.pop("diff", None)
+    if module._diff and diff is not None:
+        result["diff"] = diff
+    if failure:
+        module.fail_json(msg=failure, **result)
+    module.exit_json(**result)
 
 
 def run_info_module(argument_spec, gather, needs_engine=None, **kwargs):

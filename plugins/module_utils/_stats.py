@@ -19,10 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from ._client import EngineError, engine_errors
+from ._client import engine_errors
+from ._errors import EngineError, ParamError, TaskFailure
 from ._parse import duration_ns, size_bytes
-from ._plan import ParamError
-from ._runner import TaskFailure
 
 # Figures that vary from sample to sample: min, avg and max are kept for these, and the top-level figure is the avg.
 GAUGES = ("cpu_percent", "mem_used", "mem_percent", "pids", "net_rx_rate", "net_tx_rate", "blk_read_rate", "blk_write_rate")
@@ -266,7 +265,7 @@ def select(client, params, host):
                 with engine_errors(f"reading container {wanted}", host):
                     data = client.api.inspect_container(wanted)
             except EngineError as exc:
-                if getattr(exc.__cause__, "status_code", None) == 404:
+                if exc.status == 404:
                     absent[wanted] = "not found"
                     continue
                 raise
@@ -287,7 +286,7 @@ def select(client, params, host):
         with engine_errors("listing containers", host):
             listed = client.api.containers(all=True, filters=filters)
     except EngineError as exc:
-        if getattr(exc.__cause__, "status_code", None) == 400:  # the engine refused a filter
+        if exc.status == 400:  # the engine refused a filter
             raise ParamError("filters", str(exc)) from None
         raise
     for entry in listed:

@@ -7,101 +7,110 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
-from ._client import NotFound
+from ._errors import NotFound, ParamError
 from ._parse import docker_name, string_map
-from ._plan import Action, ParamError, Plan, describe_changes, field_changes, merged
+from ._plan import Action, Plan, describe_changes, field_changes, merged
 
 # option -> compare mode. Options and labels are compared on the keys the task lists: a key the task does not
 # mention never forces a recreate (which would lose data).
 FIELDS = {"driver": "value", "driver_options": "subset", "labels": "subset"}
 
 
+@dataclass(frozen=True)
+class VolumeWant:
+    name: str
+    state: str
+    config: dict  # driver, driver_options, labels (None: not managed)
+    recreate: str
+    force: bool
+
+
 class VolumeKind:
     kind = "volume"
-
-    @staticmethod
-    def name(params):
-        return params["name"]
+    phase = 0
 
     @staticmethod
     def desired(params):
         docker_name("name", params["name"])
-        return {
+        config = {
             "driver": params.get("driver"),
             "driver_options": string_map("driver_options", params.get("driver_options")),
             "labels": string_map("labels", params.get("labels")),
         }
+        return VolumeWant(params["name"], params.get("state") or "present", config,
+                          params.get("recreate") or "never", bool(params.get("force")))
 
     @staticmethod
-    def read(client, params, want):
+    def read(client, want):
         actual: dict[str, Any] = {"state": None, "users": [], "drivers": None}
         try:
-            raw = client.api.inspect_volume(params["name"])
+            raw = client.api.inspect_volume(want.name)
         except NotFound:
             raw = None
         actual["inspect"] = raw
         if raw is not None:
             actual["state"] = {"driver": raw.get("Driver"), "driver_options": raw.get("Options") or {}, "labels": raw.get("Labels") or {}}
-            users = client.api.containers(all=True, filters={"volume": params["name"]})
+            users = client.api.containers(all=True, filters={"volume": want.name})
             actual["users"] = sorted(c["Names"][0].lstrip("/") for c in users)
-        if want.get("driver") and (raw is None or raw.get("Driver") != want["driver"]):
+        driver = want.config["driver"]
+        if want.state == "present" and driver and (raw is None or raw.get("Driver") != driver):
             actual["drivers"] = sorted((client.info().get("Plugins") or {}).get("Volume") or [])
         return actual
 
     @staticmethod
-    def plan(want, actual, params):
-        name, have, users = params["name"], actual["state"], actual["users"]
+    def plan(want, actual):
+        name, have, users = want.name, actual["state"], actual["users"]
         target = f"volume {name}"
-        if params["state"] == "absent":
+        if want.state == "absent":
             plan = Plan("volume", name, have, None)
             if have is None:
                 return plan
-            if users and not params.get("force"):
+            if users and not want.force:
                 raise ParamError("force", f"volume {name} is in use by containers {', '.join(users)}; "
                                  "set force: true to remove those containers and the volume")
             for user in users:
                 plan.add(Action("remove", f"container {user}", data={"container": user}, note=f"uses {target}"))
-            plan.add(Action("remove", target))
+            plan.add(Action("remove", target, data={"name": name}))
             return plan
 
-        if actual["drivers"] is not None and want["driver"] not in actual["drivers"]:
-            raise ParamError("driver", f"unknown volume driver {want['driver']!r}; the engine has {', '.join(actual['drivers'])}")
-        after = merged(have, want)
+        if actual["drivers"] is not None and want.config["driver"] not in actual["drivers"]:
+            raise ParamError("driver", f"unknown volume driver {want.config['driver']!r}; the engine has {', '.join(actual['drivers'])}")
+        after = merged(have, want.config)
         after.setdefault("driver", "local")
         plan = Plan("volume", name, have, after)
         if have is None:
-            plan.add(Action("create", target, data={"config": after}))
+            plan.add(Action("create", target, data={"name": name, "config": after}))
             return plan
-        changes = field_changes(FIELDS, want, have)
-        recreate = params.get("recreate") or "never"
-        if not changes and recreate != "always":
+        changes = field_changes(FIELDS, want.config, have)
+        if not changes and want.recreate != "always":
             return plan
-        if changes and recreate == "never":
+        if changes and want.recreate == "never":
             raise ParamError("recreate", f"volume {name} differs from the task ({describe_changes(changes)}) and a volume cannot change in place: "
                              "set recreate: options-changed to recreate it, which deletes its data")
         if users:
             raise ParamError("recreate", f"volume {name} must be recreated but is in use by containers {', '.join(users)}; remove them first")
-        plan.add(Action("recreate", target, tuple(changes), data={"config": after}, note="its data is deleted", atomic=False))
+        plan.add(Action("recreate", target, tuple(changes), data={"name": name, "config": after}, note="its data is deleted", atomic=False))
         return plan
 
     @staticmethod
-    def apply(client, action, params):
-        if action.verb == "remove" and "container" in action.data:
+    def apply(client, action):
+        if "container" in action.data:
             client.api.remove_container(action.data["container"], force=True)
             return
         if action.verb in ("remove", "recreate"):
-            client.api.remove_volume(params["name"])
+            client.api.remove_volume(action.data["name"])
         if action.verb in ("create", "recreate"):
-            config = action.data["config"]
-            client.api.create_volume(name=params["name"], driver=config.get("driver") or "local",
+            config: dict[str, Optional[Any]] = action.data["config"]
+            client.api.create_volume(name=action.data["name"], driver=config.get("driver") or "local",
                                      driver_opts=config.get("driver_options") or None, labels=config.get("labels") or None)
 
     @staticmethod
-    def inspect(client, params):
+    def inspect(client, want):
         try:
-            return client.api.inspect_volume(params["name"])
+            return client.api.inspect_volume(want.name)
         except NotFound:
             return {}
 

@@ -754,7 +754,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._runner import run
 
 
 def main():
-    run_module(ContainerKind(), ARGUMENT_SPEC)
+    run_module(ContainerKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

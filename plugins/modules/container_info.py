@@ -82,7 +82,7 @@ container:
   sample: {"Id": "4f0e...", "Name": "/web"}
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._container import container_info
+from ansible_collections.dockhand.docker.plugins.module_utils._container_info import container_info
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_info_module
 
 ARGUMENT_SPEC = dict(

@@ -176,7 +176,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    run_module(BuildKind(), ARGUMENT_SPEC)
+    run_module(BuildKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

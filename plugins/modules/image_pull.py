@@ -104,7 +104,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    run_module(PullKind(), ARGUMENT_SPEC, required_together=[["username", "password"]])
+    run_module(PullKind, ARGUMENT_SPEC, required_together=[["username", "password"]])
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    run_module(PushKind(), ARGUMENT_SPEC, required_together=[["username", "password"]])
+    run_module(PushKind, ARGUMENT_SPEC, required_together=[["username", "password"]])
 
 
 if __name__ == "__main__":

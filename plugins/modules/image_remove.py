@@ -94,7 +94,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    run_module(RemoveKind(), ARGUMENT_SPEC)
+    run_module(RemoveKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    run_module(TagKind(), ARGUMENT_SPEC)
+    run_module(TagKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._runner import run
 
 
 def main():
-    run_module(NetworkKind(), ARGUMENT_SPEC)
+    run_module(NetworkKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

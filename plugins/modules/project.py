@@ -153,9 +153,7 @@ orphans:
 """
 
 from ansible_collections.dockhand.docker.plugins.module_utils._project import run_project
-from ansible_collections.dockhand.docker.plugins.module_utils._runner import client_or_fail, module_for
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
-from ansible_collections.dockhand.docker.plugins.module_utils._client import EngineError
+from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_batch_module
 
 ARGUMENT_SPEC = dict(
     project=dict(type="str", required=True),
@@ -170,18 +168,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    module = module_for(ARGUMENT_SPEC)
-    client = client_or_fail(module)
-    try:
-        result, failure = run_project(client, module.params, module.check_mode)
-    except (ParamError, EngineError) as exc:
-        module.fail_json(msg=str(exc), option=getattr(exc, "option", None), changed=False)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    if failure:
-        module.fail_json(msg=failure, **result)
-    module.exit_json(**result)
+    run_batch_module(ARGUMENT_SPEC, run_project)
 
 
 if __name__ == "__main__":

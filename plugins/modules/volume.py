@@ -124,7 +124,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._volume import Vol
 
 
 def main():
-    run_module(VolumeKind(), ARGUMENT_SPEC)
+    run_module(VolumeKind, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

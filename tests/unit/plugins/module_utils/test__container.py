@@ -5,8 +5,9 @@ import copy
 import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils import _container as C
+from ansible_collections.dockhand.docker.plugins.module_utils._container_apply import create_body, update_body
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import FIELDS, parse_port, parse_volume, read_volumes
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import CONTAINER_SPEC as ARGUMENT_SPEC
 
 IMAGE = {"Id": "sha256:" + "a" * 64, "RepoDigests": [], "Config": {"Env": ["PATH=/bin", "FROM_IMAGE=1"], "Labels": {"img": "1"},
@@ -23,26 +24,26 @@ def params(**given):
 def container_from(p, image=None, running=True):
     """What the engine would report for a container created from the task p (a recorded-shape inspect document)."""
     image = image or IMAGE
-    body = C.create_body(p)[0]
+    body = create_body(C.ContainerKind.desired(p))[0]
     config = {k: v for k, v in body.items() if k not in ("HostConfig", "NetworkingConfig")}
     config["Env"] = sorted(set(config.get("Env") or []) | set(image["Config"]["Env"]))
     config["Labels"] = dict(image["Config"]["Labels"], **config.get("Labels", {}))
     config.setdefault("Cmd", image["Config"]["Cmd"])
     config["ExposedPorts"] = dict(image["Config"]["ExposedPorts"], **config.get("ExposedPorts", {}))
     config["Volumes"] = dict(image["Config"]["Volumes"], **config.get("Volumes", {}))
-    nets = {n["name"]: {"Aliases": n["aliases"], "IPAMConfig": None} for n in C.ContainerKind.desired(p)["networks"] or []}
+    nets = {n["name"]: {"Aliases": n["aliases"], "IPAMConfig": None} for n in C.ContainerKind.desired(p).networks or []}
     return {"Id": "c" * 64, "Image": image["Id"], "Config": config, "HostConfig": body["HostConfig"],
             "State": {"Running": running}, "NetworkSettings": {"Networks": nets or {"bridge": {}}}, "Mounts": []}
 
 
 def plan_for(p, container, image="recorded"):
     image = IMAGE if image == "recorded" else image
-    kind = C.ContainerKind()
+    kind = C.ContainerKind
     want = kind.desired(p)
     label = (container or {}).get("Config", {}).get("Labels", {}).get(C.MANAGED_LABEL)
     actual = {"container": container, "image": image, "remote_digest": None, "remote_error": None, "missing_networks": [],
               "managed": __import__("json").loads(label) if label else {}}
-    return kind.plan(want, actual, p)
+    return kind.plan(want, actual)
 
 
 TASK = dict(name="web", image="shop:1", command="sleep 1", env={"A": "1"}, labels={"x": "y"}, memory="64m", cpus=0.5,
@@ -63,7 +64,7 @@ def test_in_place_versus_recreate():
     container = container_from(p)
     bigger = plan_for(params(**{**TASK, "memory": "128m", "cpus": 1, "restart_policy": "on-failure", "restart_retries": 2}), container)
     assert [a.verb for a in bigger.actions] == ["update"]
-    assert C._update_body(bigger.actions[0]) == {"Memory": 128 * 1024 ** 2, "NanoCpus": 10 ** 9,
+    assert bigger.actions[0].data["body"] == {"Memory": 128 * 1024 ** 2, "NanoCpus": 10 ** 9,
                                                  "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 2}}
     env = plan_for(params(**{**TASK, "env": {"A": "2"}}), container)
     assert [a.verb for a in env.actions] == ["recreate"] and env.changes[0].field == "env"
@@ -81,8 +82,7 @@ def test_removed_keys_converge_but_image_values_are_not_drift():
 
 
 def test_memory_update_raises_swap_that_would_block_it():
-    action = C.Action("update", "container web", (C.Change("memory", 64, 256 * 1024 ** 2, "update"),), data={"memory_swap": 128 * 1024 ** 2})
-    assert C._update_body(action) == {"Memory": 256 * 1024 ** 2, "MemorySwap": 512 * 1024 ** 2}
+    assert update_body((C.Change("memory", 64, 256 * 1024 ** 2, "update"),), 128 * 1024 ** 2) == {"Memory": 256 * 1024 ** 2, "MemorySwap": 512 * 1024 ** 2}
 
 
 def test_state_actions():

@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.dockhand.docker.plugins.module_utils import _image, _image_build
 from ansible_collections.dockhand.docker.plugins.module_utils._image import PullKind, PushKind, Ref, RemoveKind, TagKind, parse_ref
 from ansible_collections.dockhand.docker.plugins.module_utils._image_build import BuildKind
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 from ansible_collections.dockhand.docker.plugins.modules.image_build import ARGUMENT_SPEC as BUILD_SPEC
 from ansible_collections.dockhand.docker.plugins.modules.image_pull import ARGUMENT_SPEC as PULL_SPEC
 from ansible_collections.dockhand.docker.plugins.modules.image_push import ARGUMENT_SPEC as PUSH_SPEC
@@ -107,8 +107,8 @@ def test_registry_errors_are_readable_and_hide_the_password():
 
 def pull_plan(actual, **given):
     p = params(PULL_SPEC, **given)
-    kind = PullKind()
-    return kind.plan(kind.desired(p), actual, p)
+    kind = PullKind
+    return kind.plan(kind.desired(p), actual)
 
 
 def test_pull_plans():
@@ -129,8 +129,8 @@ def test_pull_plans():
 
 def push_plan(actual, **given):
     p = params(PUSH_SPEC, **given)
-    kind = PushKind()
-    return kind.plan(kind.desired(p), actual, p)
+    kind = PushKind
+    return kind.plan(kind.desired(p), actual)
 
 
 def test_push_plans_only_tags_that_moved():
@@ -144,22 +144,22 @@ def test_push_plans_only_tags_that_moved():
     assert plan.diff() == {"before": {"exists": True, "tags.v1": None, "tags.v2": OTHER},
                            "after": {"exists": True, "tags.v1": f"image {ID1[:19]}", "tags.v2": f"image {ID1[:19]}"}}
     assert not push_plan(actual, name=f"{name}:latest").changed, "a tag in the name replaces tags"
-    assert PushKind.desired(params(PUSH_SPEC, name=name, tags=["a", "a", "b"]))["refs"] == [Ref(name, "a"), Ref(name, "b")]
+    assert PushKind.desired(params(PUSH_SPEC, name=name, tags=["a", "a", "b"])).refs == [Ref(name, "a"), Ref(name, "b")]
 
 
 # --- tag and remove plans ------------------------------------------------------------------------------------------
 
 def test_tag_plans():
-    kind = TagKind()
+    kind = TagKind
     p = params(TAG_SPEC, name="src:1", repository=["a:x", "b"])
     want = kind.desired(p)
-    assert [str(t) for t in want["targets"]] == ["a:x", "b:latest"]
-    plan = kind.plan(want, {"source": {"Id": ID1}, "targets": {"a:x": ID1, "b:latest": ID2}}, p)
+    assert [str(t) for t in want.targets] == ["a:x", "b:latest"]
+    plan = kind.plan(want, {"source": {"Id": ID1}, "targets": {"a:x": ID1, "b:latest": ID2}})
     assert plan.describe() == [f"tag image b:latest: b:latest: \"{ID2}\" -> \"{ID1}\" (tag) (from src:1, was {ID2[:19]})"]
     keep = dict(p, existing_images="keep")
-    assert not kind.plan(kind.desired(keep), {"source": {"Id": ID1}, "targets": {"a:x": ID1, "b:latest": ID2}}, keep).changed
+    assert not kind.plan(kind.desired(keep), {"source": {"Id": ID1}, "targets": {"a:x": ID1, "b:latest": ID2}}).changed
     with pytest.raises(ParamError) as err:
-        kind.plan(want, {"source": None, "targets": {}}, p)
+        kind.plan(want, {"source": None, "targets": {}})
     assert err.value.option == "name"
     with pytest.raises(ParamError) as err:
         kind.desired(params(TAG_SPEC, name="src", repository=[]))
@@ -168,7 +168,7 @@ def test_tag_plans():
 
 def remove_plan(actual, **given):
     p = params(REMOVE_SPEC, **given)
-    return RemoveKind.plan(RemoveKind.desired(p), actual, p)
+    return RemoveKind.plan(RemoveKind.desired(p), actual)
 
 
 def test_remove_plans():
@@ -229,22 +229,22 @@ def test_failing_step():
 def build_plan(tmp_path, actual, **given):
     (tmp_path / "Dockerfile").write_text("FROM x\n")
     p = params(BUILD_SPEC, path=str(tmp_path), **given)
-    kind = BuildKind()
+    kind = BuildKind
     want = kind.desired(p)
-    return want, kind.plan(want, actual, p)
+    return want, kind.plan(want, actual)
 
 
 def test_build_plans(tmp_path):
     want, plan = build_plan(tmp_path, {"image": None, "tags": {}}, name="app")
     assert plan.describe()[0].startswith("build image app:latest: build_hash: null -> ") and plan.describe()[0].endswith("(no such image yet)")
-    same = {"image": {"id": ID1, "hash": want["hash"]}, "tags": {"app:v1": ID1}}
+    same = {"image": {"id": ID1, "hash": want.hash}, "tags": {"app:v1": ID1}}
     assert not build_plan(tmp_path, same, name="app", tags=["app:v1"])[1].changed
     moved_tag = dict(same, tags={"app:v1": ID2})
     assert [a.verb for a in build_plan(tmp_path, moved_tag, name="app", tags=["app:v1"])[1].actions] == ["tag"]
     changed = {"image": {"id": ID1, "hash": "sha256:old"}, "tags": {"app:v1": ID1}}
     _want, plan = build_plan(tmp_path, changed, name="app", tags=["app:v1"])
     assert [a.verb for a in plan.actions] == ["build", "tag"]
-    assert plan.changes[0].as_dict() == {"field": "build_hash", "before": "sha256:old", "after": want["hash"], "how": "rebuild"}
+    assert plan.changes[0].as_dict() == {"field": "build_hash", "before": "sha256:old", "after": want.hash, "how": "rebuild"}
     assert not build_plan(tmp_path, changed, name="app", rebuild="never")[1].changed
     assert [a.verb for a in build_plan(tmp_path, same, name="app", rebuild="always")[1].actions] == ["build"]
     with pytest.raises(ParamError) as err:

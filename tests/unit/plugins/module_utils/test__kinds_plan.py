@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.dockhand.docker.plugins.module_utils._network import NetworkKind
 from ansible_collections.dockhand.docker.plugins.module_utils._network import NETWORK_SPEC
 from ansible_collections.dockhand.docker.plugins.module_utils._volume import VOLUME_SPEC
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 from ansible_collections.dockhand.docker.plugins.module_utils._volume import VolumeKind
 
 
@@ -18,7 +18,7 @@ def params(spec, **given):
 
 def plan(kind, spec, actual, **given):
     p = params(spec, **given)
-    return kind.plan(kind.desired(p), actual, p)
+    return kind.plan(kind.desired(p), actual)
 
 
 VOLUME = {"driver": "local", "driver_options": {"type": "tmpfs", "o": "size=8m"}, "labels": {"a": "1"}}

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils import _parse
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 
 
 @pytest.mark.parametrize("text, expected", [

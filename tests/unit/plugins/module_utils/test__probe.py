@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils import _probe
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 
 DEFAULTS = dict(url=None, method="GET", status_code=[200], headers=None, http_validate_certs=True, host="127.0.0.1", port=None,
                 container=None, command=None, exit_code=0, body_match=None, attempt_timeout="5s", interval="1s", retries=0,

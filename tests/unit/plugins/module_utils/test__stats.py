@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils import _stats
-from ansible_collections.dockhand.docker.plugins.module_utils._plan import ParamError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
