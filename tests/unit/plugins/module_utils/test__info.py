@@ -1,0 +1,38 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pure parts of the info modules: the `docker system df` summary and the short listing columns."""
+
+from ansible_collections.dockhand.docker.plugins.module_utils._info import disk_usage_summary, short
+
+DF = {
+    "LayersSize": 1000,
+    "Images": [
+        {"Id": "a", "Containers": 1, "Size": 600, "SharedSize": 100},
+        {"Id": "b", "Containers": 0, "Size": 500, "SharedSize": 100},
+        {"Id": "c", "Containers": 0, "Size": 50, "SharedSize": -1},
+    ],
+    "Containers": [{"State": "running", "SizeRw": 10}, {"State": "exited", "SizeRw": 7}, {"State": "created"}],
+    "Volumes": [{"UsageData": {"RefCount": 1, "Size": 300}}, {"UsageData": {"RefCount": 0, "Size": 40}},
+                {"UsageData": {"RefCount": -1, "Size": -1}}],
+    "BuildCache": [{"InUse": True, "Size": 5}, {"InUse": False, "Shared": False, "Size": 8}, {"Shared": True, "Size": 9}],
+}
+
+
+def test_disk_usage_summary_counts_like_docker_system_df():
+    usage = disk_usage_summary(DF)
+    assert usage["LayersSize"] == 1000
+    assert usage["images"] == {"count": 3, "active": 1, "size": 1000, "reclaimable": 400 + 50}
+    assert usage["containers"] == {"count": 3, "active": 1, "size": 17, "reclaimable": 7}
+    assert usage["volumes"] == {"count": 3, "active": 1, "size": 340, "reclaimable": 40}  # -1: the engine did not measure
+    assert usage["build_cache"] == {"count": 3, "active": 1, "size": 13, "reclaimable": 8}
+
+
+def test_disk_usage_summary_of_an_empty_engine():
+    usage = disk_usage_summary({"LayersSize": 0, "Images": None, "Containers": [], "Volumes": None, "BuildCache": None})
+    assert all(usage[k] == {"count": 0, "active": 0, "size": 0, "reclaimable": 0} for k in ("images", "containers", "volumes", "build_cache"))
+
+
+def test_short_keeps_the_ls_columns_unless_verbose():
+    items = [{"Name": "v", "Driver": "local", "Labels": {"a": "b"}, "Mountpoint": "/x"}]
+    assert short("volumes", items, False) == [{"Driver": "local", "Name": "v"}]
+    assert short("volumes", items, True) is items
+    assert short("networks", [{"Id": "n"}], False) == [{"Id": "n", "Driver": None, "Name": None, "Scope": None}]
