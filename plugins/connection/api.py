@@ -182,7 +182,8 @@ from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
 
 from ansible_collections.dockhand.docker.plugins.module_utils._archive import fetch_file, put_file
-from ansible_collections.dockhand.docker.plugins.module_utils._client import EngineError, connect
+from ansible_collections.dockhand.docker.plugins.module_utils._client import connect
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError
 from ansible_collections.dockhand.docker.plugins.module_utils._exec import run_in_container
 
 display = Display()

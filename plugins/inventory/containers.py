@@ -109,11 +109,10 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import (
     CONNECTION_ARGS,
     CONNECTION_REQUIRED_TOGETHER,
     DEFAULT_DOCKER_HOST,
-    EngineError,
-    NotFound,
     connect,
     engine_errors,
 )
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError, NotFound
 
 FILE_ENDINGS = (".dockhand.yml", ".dockhand.yaml", "docker.yml", "docker.yaml")
 COMPOSE_PROJECT = "com.docker.compose.project"

@@ -5,10 +5,11 @@
 # PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
 """Copy one file into or out of a container through the Engine API's archive endpoints (no Docker CLI).
 
-Both directions stream: put_file() sends a tar stream that tarfile's header plus the file read in 1 MiB chunks make,
-and fetch_file() / stat_file() read the engine's tar stream with tarfile in stream mode ("r|"), so a 100 MB file is
-never held whole in memory. Mode, owner (uid/gid) and the exact bytes are kept. stat_file() reads a file's metadata,
-and on request a hash of its content, without writing it anywhere: enough to decide whether a copy would change it.
+Both directions stream, through the SDK or, on a local unix socket, through _socket_stream.py. put_file() sends a tar
+stream made of tarfile's header and the file read in 1 MiB chunks; fetch_file() and stat_file() read the engine's tar
+stream with tarfile in stream mode ("r|"). So a 100 MB file is never held whole in memory. Mode, owner (uid/gid) and
+the exact bytes are kept. stat_file() reads a file's metadata, and on request a hash of its content, without writing
+it anywhere: enough to decide whether a copy would change it.
 """
 
 from __future__ import annotations
@@ -22,13 +23,10 @@ import time
 import typing
 from contextlib import contextmanager
 
-from ansible_collections.dockhand.docker.plugins.module_utils._client import (
-    APIError,
-    EngineError,
-    NotFound,
-    engine_errors,
-)
-from ansible_collections.dockhand.docker.plugins.module_utils._exec import container_error
+from ._client import engine_errors
+from ._errors import APIError, EngineError, NotFound
+from ._exec import container_error
+from ._socket_stream import request
 
 CHUNK_SIZE = 1 << 20
 _BLOCK = tarfile.BLOCKSIZE
@@ -146,17 +144,39 @@ def put_file(engine, container, source, dest, mode=None, uid=0, gid=0, mtime=Non
     try:
         with engine_errors(f"copying {dest} into container {container}", engine.host):
             try:
-                engine.api.put_archive(container, directory or "/", file_tar_stream(fileobj, name, size, mode, uid, gid, mtime))
+                _put_archive(engine, container, directory or "/", file_tar_stream(fileobj, name, size, mode, uid, gid, mtime))
             except APIError as exc:
                 raise (_engine_failure(exc, container, engine.host, dest, "copying to") or exc) from None
     finally:
         fileobj.close()
 
 
+def _put_archive(engine, container, directory, chunks):
+    if engine.socket_path:
+        request(engine, "PUT", "/containers/{0}/archive", container, query={"path": directory}, body=chunks,
+                headers={"Content-Type": "application/x-tar"}).close()
+    else:
+        engine.api.put_archive(container, directory, chunks)
+
+
+def _archive_chunks(engine, container, path):
+    """The engine's tar answer for path, as an iterator of chunks (closing it ends the request)."""
+    if not engine.socket_path:
+        return engine.api.get_archive(container, path, chunk_size=CHUNK_SIZE)[0]
+    response = request(engine, "GET", "/containers/{0}/archive", container, query={"path": path})
+
+    def chunks():
+        try:
+            yield from iter(lambda: response.read(CHUNK_SIZE), b"")
+        finally:
+            response.close()
+    return chunks()
+
+
 def _open_archive(engine, container, path):
     """(reader, tarfile in stream mode over it, its first member) for path; a symbolic link gives the link itself."""
     try:
-        chunks, _stat = engine.api.get_archive(container, path, chunk_size=CHUNK_SIZE)
+        chunks = _archive_chunks(engine, container, path)
     except APIError as exc:
         raise (_engine_failure(exc, container, engine.host, path, "reading") or exc) from None
     reader = ChunkReader(chunks)

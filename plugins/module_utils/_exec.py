@@ -5,10 +5,11 @@
 # PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
 """Run a command in a running container through the Engine API's exec endpoints (no Docker CLI).
 
-run_in_container() creates an exec, starts it, and returns its exit code with stdout and stderr apart (the SDK's demux
-support splits the engine's multiplexed stream). With stdin data, the exec's hijacked socket is written by a thread
-while this one reads, so a command that answers before it has read all its input cannot dead-lock the exchange;
-the write side is then half-closed so the command sees the end of its input.
+run_in_container() creates an exec, starts it attached, and returns its exit code with stdout and stderr apart (the
+engine's multiplexed stream demultiplexed: by the SDK's demux support, or on a local unix socket by _socket_stream.py,
+which spares the connection plugin the SDK's import in every task). With stdin data, the exec's hijacked socket is
+written by a thread while this one reads, so a command that answers before it has read all its input cannot
+dead-lock the exchange; the write side is then half-closed so the command sees the end of its input.
 
 A container that does not exist or is not running gives an EngineError that names it.
 """
@@ -21,12 +22,10 @@ import threading
 import time
 from collections import namedtuple
 
-from ansible_collections.dockhand.docker.plugins.module_utils._client import (
-    APIError,
-    EngineError,
-    NotFound,
-    engine_errors,
-)
+from ._client import engine_errors
+from ._errors import APIError, EngineError, NotFound
+from ._socket_stream import frames as socket_frames
+from ._socket_stream import hijack, request_json
 
 ExecResult = namedtuple("ExecResult", ["rc", "stdout", "stderr"])
 
@@ -56,24 +55,48 @@ def run_in_container(engine, container, command, stdin=None, user=None, workdir=
     returns the frames it read (they start the result). After negotiate_timeout seconds the output is cut off."""
     if negotiate is not None and stdin is None:
         stdin = b""
+    config = {"AttachStdin": stdin is not None, "AttachStdout": True, "AttachStderr": True, "Tty": tty, "Cmd": list(command),
+              "Privileged": bool(privileged), "User": user or "", "Env": [f"{k}={v}" for k, v in (env or {}).items()] or None,
+              "WorkingDir": workdir or None}
     with engine_errors(f"running a command in container {container}", engine.host):
         try:
-            exec_id = engine.api.exec_create(
-                container, command, stdout=True, stderr=True, stdin=stdin is not None, tty=tty, privileged=privileged,
-                user=user or "", environment={str(k): str(v) for k, v in (env or {}).items()} or None, workdir=workdir or None,
-            )["Id"]
+            exec_id = _create(engine, container, config)
         except APIError as exc:
             raise (container_error(container, engine.host, exc) or exc) from None
-        if stdin is None:
-            stdout, stderr = engine.api.exec_start(exec_id, tty=tty, demux=True)
-        else:
-            stdout, stderr = _exchange(engine.api.exec_start(exec_id, tty=tty, socket=True), stdin, tty, negotiate, negotiate_timeout)
-        return ExecResult(_exit_code(engine.api, exec_id), stdout or b"", stderr or b"")
+        sock, frames, close = _start(engine, exec_id, tty)
+        try:
+            stdout, stderr = _exchange(sock, frames, stdin, negotiate, negotiate_timeout)
+        finally:
+            close()
+        return ExecResult(_exit_code(engine, exec_id), stdout, stderr)
 
 
-def _exit_code(api, exec_id):
+def _create(engine, container, config):
+    if engine.socket_path:
+        return request_json(engine, "POST", "/containers/{0}/exec", container, json_body=config)["Id"]
+    return engine.api.exec_create(
+        container, config["Cmd"], stdout=True, stderr=True, stdin=config["AttachStdin"], tty=config["Tty"],
+        privileged=config["Privileged"], user=config["User"], environment=config["Env"], workdir=config["WorkingDir"])["Id"]
+
+
+def _start(engine, exec_id, tty):
+    """(socket to write input to, iterator of (stdout, stderr) frames, close())."""
+    if engine.socket_path:
+        sock, stream = hijack(engine, exec_id, tty)
+
+        def close():
+            stream.close()
+            sock.close()
+        return sock, socket_frames(stream, tty), close
+    sdk_sock = engine.api.exec_start(exec_id, tty=tty, socket=True)
+    # The SDK is loaded by now: exec_start() made this socket.
+    from docker.utils.socket import demux_adaptor, frames_iter  # pylint: disable=import-outside-toplevel
+    return _raw_socket(sdk_sock), (demux_adaptor(*frame) for frame in frames_iter(sdk_sock, tty)), sdk_sock.close
+
+
+def _exit_code(engine, exec_id):
     for _attempt in range(_EXIT_CODE_POLLS):
-        state = api.exec_inspect(exec_id)
+        state = engine.read("exec_inspect", "/exec/{0}/json", exec_id)
         if not state.get("Running") and state.get("ExitCode") is not None:
             return state["ExitCode"]
         time.sleep(_EXIT_CODE_POLL_DELAY)
@@ -86,52 +109,47 @@ def _raw_socket(sock):
 
 
 def _write_input(sock, data):
-    raw = _raw_socket(sock)
     try:
-        raw.sendall(data)
+        sock.sendall(data)
     except OSError:
         return  # the command exited without reading all of its input: its exit code tells the rest
     try:
-        if hasattr(raw, "shutdown_write"):  # paramiko's channel (ssh://)
-            raw.shutdown_write()
+        if hasattr(sock, "shutdown_write"):  # paramiko's channel (ssh://)
+            sock.shutdown_write()
         else:
-            raw.shutdown(socket.SHUT_WR)
+            sock.shutdown(socket.SHUT_WR)
     except OSError:
         pass
 
 
-def _exchange(sock, data, tty, negotiate=None, negotiate_timeout=None):
-    """Write data to the exec's socket (in a thread) while reading its output; returns (stdout, stderr)."""
-    # The SDK is loaded by now: exec_start() made this socket.
-    from docker.utils.socket import (  # pylint: disable=import-outside-toplevel
-        consume_socket_output,
-        demux_adaptor,
-        frames_iter,
-    )
-    frames = (demux_adaptor(*frame) for frame in frames_iter(sock, tty))
-    try:
-        early = []
-        if negotiate is not None:
-            early = _negotiate(sock, frames, negotiate, negotiate_timeout)
+def _exchange(sock, frames, data, negotiate=None, negotiate_timeout=None):
+    """Read the output frames while a thread writes data (None: no input) to sock; returns (stdout, stderr) bytes."""
+    out, err = [], []
+    read = _negotiate(sock, frames, negotiate, negotiate_timeout) if negotiate is not None else []
+    writer = None
+    if data is not None:
         writer = threading.Thread(target=_write_input, args=(sock, data), daemon=True)
         writer.start()
-        try:
-            return consume_socket_output(itertools.chain(early, frames), demux=True)
-        finally:
-            writer.join()
+    try:
+        for stdout, stderr in itertools.chain(read, frames):
+            if stdout is not None:
+                out.append(stdout)
+            else:
+                err.append(stderr)
     finally:
-        sock.close()
+        if writer is not None:
+            writer.join()
+    return b"".join(out), b"".join(err)
 
 
 def _negotiate(sock, frames, negotiate, timeout):
     """negotiate(frames, send); a timer shuts the socket after timeout seconds (the SDK's reads wait without one)."""
-    raw = _raw_socket(sock)
-    timer = threading.Timer(timeout, raw.shutdown, args=(socket.SHUT_RDWR,)) if timeout else None
+    timer = threading.Timer(timeout, sock.shutdown, args=(socket.SHUT_RDWR,)) if timeout else None
     if timer:
         timer.daemon = True
         timer.start()
     try:
-        return negotiate(frames, raw.sendall)
+        return negotiate(frames, sock.sendall)
     finally:
         if timer:
             timer.cancel()

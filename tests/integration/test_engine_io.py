@@ -1,5 +1,6 @@
 """_exec.py and _archive.py against the real engine, in busybox containers: commands with their streams apart, and
-files in and out with mode, owner and exact bytes, streamed (a 100 MB copy keeps Python's memory small)."""
+files in and out with mode, owner and exact bytes, streamed (a 100 MB copy keeps Python's memory small); each
+through the unix socket and through the SDK."""
 
 import hashlib
 import os
@@ -13,13 +14,18 @@ from ansible_collections.dockhand.docker.plugins.module_utils._archive import (
     put_file,
     stat_file,
 )
-from ansible_collections.dockhand.docker.plugins.module_utils._client import EngineError, connect
+from ansible_collections.dockhand.docker.plugins.module_utils._client import connect
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError
 from ansible_collections.dockhand.docker.plugins.module_utils._exec import run_in_container
 
 
-@pytest.fixture
-def client():
-    return connect({"docker_host": "unix:///var/run/docker.sock"})
+@pytest.fixture(params=["socket", "sdk"])
+def client(request):
+    """Both transports: straight through the unix socket, and the SDK (as for tcp, ssh and TLS hosts)."""
+    engine = connect({"docker_host": "unix:///var/run/docker.sock"})
+    if request.param == "sdk":
+        engine.socket_path = None
+    return engine
 
 
 @pytest.fixture

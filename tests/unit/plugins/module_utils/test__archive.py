@@ -14,7 +14,7 @@ from ansible_collections.dockhand.docker.plugins.module_utils._archive import (
     file_info,
     file_tar_stream,
 )
-from ansible_collections.dockhand.docker.plugins.module_utils._client import EngineError
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError
 
 
 def read_back(chunks):
