@@ -180,6 +180,17 @@ class EngineAPI:
         api = self._engine.sdk().api
         return self._engine.sdk_call(lambda: api._result(api._post_json(api._url(path, *args), data=body, params=query), True))
 
+    def get_stream(self, path, query=None, chunk_size=1 << 20):
+        """GET an engine path and yield its raw answer in chunks (an image archive from /images/get, whose SDK helper
+        takes one image name only)."""
+        api = self._engine.sdk().api
+
+        def answer():
+            response = api._get(api._url(path), params=query, stream=True)
+            api._raise_for_status(response)
+            return response
+        yield from self._engine.sdk_call(answer).iter_content(chunk_size)
+
     def registry_auth(self, registry):
         """The Docker config's credentials for a registry (as the CLI would send them), or {}."""
         api = self._engine.sdk().api
