@@ -447,7 +447,7 @@ def _links_load(items):
     """The engine reports links as '/db:/self/alias'."""
     out = set()
     for item in items or []:
-        source, _, path = item.partition(":")
+        source, path = (item.split(":", 1) + [""])[:2]
         out.add(f"{source.lstrip('/')}:{path.rsplit('/', 1)[-1]}")
     return sorted(out)
 

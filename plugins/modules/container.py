@@ -279,7 +279,7 @@ options:
     type: str
   log_options:
     description:
-    - Logging driver options. Numbers and booleans are written as strings (C(max-file: 5) is C("5")), as community.docker does.
+    - 'Logging driver options. Numbers and booleans are written as strings (C(max-file: 5) is C("5")), as community.docker does.'
     type: dict
     aliases:
     - log_opt

@@ -50,7 +50,7 @@ class TLSFrontEnd:
     def _accept(self):
         while True:
             try:
-                conn, _ = self.listener.accept()
+                conn = self.listener.accept()[0]
             except OSError:
                 return
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
