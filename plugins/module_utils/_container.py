@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._container_apply import MANAGED_LABEL, STEPS, update_body
+from ._container_apply import MANAGED_LABEL, STEPS, settle_plan, swap_leftovers, update_body
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value
 from ._errors import EngineError, NotFound, ParamError
 from ._image import Ref, local_image, parse_ref, remote_digest, repo_digests
@@ -119,6 +119,11 @@ class ContainerKind:
             actual["container"] = client.api.inspect_container(want.name)
         except NotFound:
             pass
+        leftovers = swap_leftovers(client, want.name)
+        if leftovers:  # an earlier run was cut off in the middle of a recreate
+            actual["settle"], survivor = settle_plan(actual["container"], leftovers)
+            if actual["container"] is None:
+                actual["container"] = client.api.inspect_container(survivor)
         actual["inspect"] = actual["container"]
         if actual["container"]:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
@@ -145,14 +150,19 @@ class ContainerKind:
         name, have = want.name, actual["container"]
         target = f"container {name}"
         data = {"want": want}
+        settle = _settle_action(want, actual, target)
         if want.state == "absent":
             plan = Plan("container", name, _summary(have), None)
+            if settle:
+                plan.add(settle)
             if have:
                 plan.add(Action("remove", target, data=data, note="its volumes are kept" if want.keep_volumes else "with its anonymous volumes"))
             return plan
         if actual["missing_networks"]:
             raise ParamError("networks", f"no such network: {', '.join(actual['missing_networks'])}")
         plan = Plan("container", name, _summary(have), None)
+        if settle:
+            plan.add(settle)
         pulling = _pull_action(want, actual, plan)
         if have is None:
             if not want.ref:
@@ -204,6 +214,17 @@ class ContainerKind:
             return client.api.inspect_container(want.name)
         except NotFound:
             return {}
+
+
+def _settle_action(want, actual, target):
+    """The first step when an earlier run was cut off in the middle of a recreate: finish or undo that swap."""
+    steps = actual.get("settle")
+    if not steps:
+        return None
+    said = [f"rename {steps['rename'][0]} to {want.name}"] if steps["rename"] else []
+    said += [f"remove {name} (volumes kept)" for name, _cid in steps["remove"]]
+    return Action("settle", target, data=dict(steps, want=want), atomic=False,
+                  note=f"an earlier run was cut off in a recreate: {'; '.join(said)}")
 
 
 def pull_policy(params):

@@ -12,6 +12,7 @@ The plan rules that choose these steps are in _container.py.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -251,14 +252,12 @@ def _remove(client, action):
 
 def _recreate(client, action):
     """Safe recreate: the new container is made under a temporary name first (a failing create leaves the old one as
-    it is); if it fails to start or to become ready, it is removed and the old one restarted."""
+    it is); if it fails to start or to become ready, it is removed and the old one restarted. The swap renames the
+    old container aside before the new one takes the name, and removes the old one last, so a run cut off at any
+    step leaves containers that the next run's read() recognises (see swap_leftovers) and settles."""
     want = action.data["want"]
     old = client.api.inspect_container(want.name)
     temp = f"{want.name}{TEMP_MARK}{old['Id'][:12]}"
-    try:
-        client.api.remove_container(temp, force=True)  # left by an earlier run that was cut off
-    except NotFound:
-        pass
     new_id = create(client, want, name=temp, inherit=old)
     was_running = bool(old["State"].get("Running"))
     if was_running:
@@ -276,14 +275,54 @@ def _recreate(client, action):
             state = "running again" if was_running else "kept"
             raise EngineError(f"the new container failed ({exc}); the old container {want.name} is {state}. "
                               f"Last log lines of the new one:\n{tail}") from exc
-    client.api.remove_container(old["Id"], force=True, v=False)  # its carried volumes now belong to the new container
+    client.api.rename(old["Id"], f"{want.name}{TEMP_MARK}old-{old['Id'][:12]}")
     client.api.rename(new_id, want.name)
+    client.api.remove_container(old["Id"], force=True, v=False)  # its carried volumes now belong to the new container
     return outcome
+
+
+def swap_leftovers(client, name):
+    """Containers an interrupted recreate of `name` left: [(name, id, is_old, created)], newest first."""
+    pattern = re.compile(rf"^/{re.escape(name)}{TEMP_MARK}(old-)?[0-9a-f]{{12}}$")
+    found = []
+    for entry in client.api.containers(all=True, filters={"name": f"{name}{TEMP_MARK}"}):
+        match = next((pattern.match(n) for n in entry.get("Names") or [] if pattern.match(n)), None)
+        if match:
+            found.append((match.group(0).lstrip("/"), entry["Id"], bool(match.group(1)), entry.get("Created") or 0))
+    return sorted(found, key=lambda item: -item[3])
+
+
+def settle_plan(current, leftovers):
+    """How to finish or undo an interrupted swap: (steps, the ID that ends up named as the task says, or None).
+
+    The container that has the name keeps it; else the newest new container takes it (it was ready: the old one is
+    renamed aside only then), else the old one gets its name back. Every other leftover is removed, volumes kept."""
+    news = [item for item in leftovers if not item[2]]
+    olds = [item for item in leftovers if item[2]]
+    if current is not None:
+        survivor, rename = current["Id"], None
+    elif news:
+        survivor, rename = news[0][1], news[0]
+    else:
+        survivor, rename = olds[0][1], olds[0]
+    remove = [item for item in leftovers if item is not rename]
+    return {"remove": [(item[0], item[1]) for item in remove], "rename": rename and (rename[0], rename[1])}, survivor
+
+
+def _settle(client, action):
+    want = action.data["want"]
+    for _name, cid in action.data["remove"]:
+        try:
+            client.api.remove_container(cid, force=True, v=False)
+        except NotFound:
+            pass
+    if action.data["rename"]:
+        client.api.rename(action.data["rename"][1], want.name)
 
 
 STEPS = {
     "pull": _pull, "create": _create, "start": _start, "stop": _stop, "restart": _restart, "update": _update,
-    "connect": _connect_step, "disconnect": _disconnect, "remove": _remove, "recreate": _recreate,
+    "connect": _connect_step, "disconnect": _disconnect, "remove": _remove, "recreate": _recreate, "settle": _settle,
 }
 
 
