@@ -122,6 +122,21 @@ options:
     type: path
     vars:
       - name: ansible_dockhand_client_key
+  tls_hostname:
+    description:
+      - With O(validate_certs), check the engine's certificate against this name instead of the host of O(docker_host).
+    type: str
+    vars:
+      - name: ansible_dockhand_tls_hostname
+    env:
+      - name: DOCKER_TLS_HOSTNAME
+  use_ssh_client:
+    description:
+      - For an C(ssh://) O(docker_host), run the C(ssh) command line client instead of the Docker SDK's paramiko connection.
+    type: bool
+    default: false
+    vars:
+      - name: ansible_dockhand_use_ssh_client
   api_version:
     description:
       - The Engine API version to speak, V(auto) or V(MAJOR.MINOR) such as V(1.41).
@@ -188,7 +203,9 @@ from ansible_collections.dockhand.docker.plugins.module_utils._exec import run_i
 
 display = Display()
 
-ENGINE_OPTIONS = ("docker_host", "tls", "validate_certs", "ca_path", "client_cert", "client_key", "api_version", "timeout")
+# the engine options of every module (_client.CONNECTION_ARGS), as ansible_dockhand_<option> variables
+ENGINE_OPTIONS = ("docker_host", "tls", "validate_certs", "ca_path", "client_cert", "client_key", "tls_hostname", "use_ssh_client",
+                  "api_version", "timeout")
 
 
 class Connection(ConnectionBase):

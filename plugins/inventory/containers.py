@@ -105,6 +105,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.dockhand.docker.plugins.connection.api import ENGINE_OPTIONS
 from ansible_collections.dockhand.docker.plugins.module_utils._client import (
     CONNECTION_ARGS,
     CONNECTION_REQUIRED_TOGETHER,
@@ -228,8 +229,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             address, port = ssh_address(inspect, self.get_option("private_ssh_port"), self.get_option("default_ip"))
             return dict(ansible_connection="ssh", ansible_host=address, ansible_port=port)
         values = dict(ansible_connection=API_CONNECTION)
-        for option, value in params.items():
-            default = ENGINE_SPEC[option].get("default")
+        for option in ENGINE_OPTIONS:
+            value, default = params.get(option), ENGINE_SPEC[option].get("default")
             if option == "docker_host" or (value is not None and value != default):
                 values[f"ansible_dockhand_{option}"] = value
         return values
