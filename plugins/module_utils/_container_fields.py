@@ -508,7 +508,7 @@ FIELDS = [
       dump=lambda v: {p: {} for p in v}, default=[], image="ExposedPorts"),
     F("volumes", "HostConfig.Binds", "set", parse=_volumes_parse, default=[]),  # read by read_volumes(): binds + anonymous
     F("mounts", "HostConfig.Mounts", "set", parse=_mounts_parse, load=_mounts_load, dump=_mounts_dump, default=[]),
-    F("network_mode", "HostConfig.NetworkMode", parse=_str, load=lambda v: "bridge" if v in (None, "", "default") else v),
+    F("network_mode", "HostConfig.NetworkMode", parse=_str, load=lambda v: "bridge" if v in (None, "", "default") else v, container_ref=True),
     F("restart_policy", "HostConfig.RestartPolicy.Name", parse=_str, load=lambda v: v or "no", default="no",
       update="RestartPolicy", zero_updates=True),
     F("restart_retries", "HostConfig.RestartPolicy.MaximumRetryCount", parse=_int, load=lambda v: v or 0, default=0,
@@ -554,10 +554,8 @@ FIELDS = [
     # resources the update endpoint changes in place (it ignores zeros: a reset recreates)
     F("blkio_weight", "HostConfig.BlkioWeight", parse=_ranged(10, 1000, 0), load=lambda v: v or 0, default=0, update="BlkioWeight",
       kernel_may_discard=True),
-    F("cpu_period", "HostConfig.CpuPeriod", parse=_ranged(1000, 1000000, 0), load=lambda v: v or 0, default=0, update="CpuPeriod",
-      kernel_may_discard=True),
-    F("cpu_quota", "HostConfig.CpuQuota", parse=_ranged(1000, None, 0, -1), load=lambda v: v or 0, default=0, update="CpuQuota",
-      kernel_may_discard=True),
+    F("cpu_period", "HostConfig.CpuPeriod", parse=_ranged(1000, 1000000, 0), load=lambda v: v or 0, default=0, update="CpuPeriod"),
+    F("cpu_quota", "HostConfig.CpuQuota", parse=_ranged(1000, None, 0, -1), load=lambda v: v or 0, default=0, update="CpuQuota"),
     F("cpuset_mems", "HostConfig.CpusetMems", parse=_matching(r"\d+(-\d+)?(,\d+(-\d+)?)*", "0 or 0-1,3"), load=lambda v: v or "", default="",
       update="CpusetMems"),
     F("kernel_memory", "HostConfig.KernelMemory", parse=_kernel_memory, load=lambda v: v or 0, default=0, update="KernelMemory",
@@ -620,7 +618,7 @@ def parse_fields(params):
 
 
 def container_refs(fields):
-    """Names of the containers that container:NAME values of the task refer to (ipc_mode, pid_mode)."""
+    """Names of the containers that container:NAME values of the task refer to (network_mode, ipc_mode, pid_mode)."""
     return sorted({fields[f.name].split(":", 1)[1] for f in FIELDS if f.container_ref and (fields[f.name] or "").startswith("container:")})
 
 

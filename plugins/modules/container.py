@@ -519,7 +519,7 @@ options:
     description:
     - IPC namespace, V(none), V(private), V(shareable), V(host) or C(container:NAME). Not set, the engine's default
       (V(private) or V(shareable), by the daemon's configuration) is used and that is not drift.
-    - C(container:NAME) is compared by the ID of that container, as the engine records it.
+    - C(container:NAME) is compared by the ID of that container, as the engine records it (so is O(network_mode=container:NAME)).
     type: str
   pid_mode:
     description:
@@ -640,10 +640,11 @@ extends_documentation_fragment:
   - dockhand.docker.attributes
 notes:
   - O(state=restarted), O(recreate=true) and O(restart=true) act on every run, so they are not idempotent.
-  - Where the kernel lacks a control (O(blkio_weight), O(cpu_period), O(cpu_quota), O(kernel_memory), O(memory_swappiness),
-    O(oom_killer), the O(device_read_bps) family), the engine stores the option as unset and warns that it was discarded. When the
-    option was set at create, a later run treats that as no drift (nothing could apply it), so it does not report a change on every
-    run. A value first set through an in-place update recreates the container instead, so that it is recorded at create.
+  - Where the kernel lacks a control (O(blkio_weight), O(kernel_memory), O(memory_swappiness), O(oom_killer), the
+    O(device_read_bps) family), the engine stores the option as unset and warns that it was discarded. When the option was set
+    at create, a later run treats that as no drift (nothing could apply it), so it does not report a change on every run. For the
+    same reason, setting O(blkio_weight) or O(kernel_memory) on a container that runs without it recreates the container (so that
+    the value is recorded at create); changing a value the engine kept is done in place.
   - The set of options recorded in C(dockhand.managed) is written when the container is created; options first set by an
     in-place update are recorded at the next recreate.
 seealso:

@@ -154,10 +154,10 @@ def test_default_host_ip_binds_ports_without_an_ip(engine, ansible, prefix):
 
 def test_namespace_of_another_container_compares_by_its_id(engine, ansible, prefix, run_container):
     other = run_container("ns", ipc_mode="shareable")
-    args = base(prefix, ipc_mode=f"container:{other.name}", pid_mode=f"container:{other.name}")
+    args = base(prefix, ipc_mode=f"container:{other.name}", pid_mode=f"container:{other.name}", network_mode=f"container:{other.name}")
     ansible.converge("container", args, snapshot_of(engine, args["name"]))
     host = inspect(engine, args["name"])["HostConfig"]
-    assert (host["IpcMode"], host["PidMode"]) == (f"container:{other.id}", f"container:{other.id}")
+    assert (host["IpcMode"], host["PidMode"], host["NetworkMode"]) == (f"container:{other.id}",) * 3
 
 
 def test_blkio_weight_converges_where_the_kernel_discards_it(engine, ansible, prefix):
@@ -178,28 +178,20 @@ def test_blkio_weight_converges_where_the_kernel_discards_it(engine, ansible, pr
 
 @pytest.mark.parametrize("options, option, words", [
     ({"blkio_weight": 5}, "blkio_weight", "10 to 1000"),
-    ({"cpu_period": 10}, "cpu_period", "1000 to 1000000"),
-    ({"cpu_quota": 10}, "cpu_quota", "at least 1000 or 0 or -1"),
     ({"cpus": 1, "cpu_quota": 50000}, "cpu_quota", "cannot be combined with cpus"),
     ({"cpuset_mems": "zero"}, "cpuset_mems", "0-1,3"),
     ({"kernel_memory": "1m"}, "kernel_memory", "at least 6m"),
-    ({"memory_swappiness": 101}, "memory_swappiness", "0 to 100"),
-    ({"oom_score_adj": 5000}, "oom_score_adj", "-1000 to 1000"),
     ({"device_cgroup_rules": ["x 1:3 q"]}, "device_cgroup_rules", "major:minor"),
     ({"device_read_bps": [{"path": "sda", "rate": "1m"}]}, "device_read_bps[0].path", "absolute path"),
-    ({"device_write_bps": [{"path": "/dev/sda", "rate": "fast"}]}, "device_write_bps[0].rate", "not a size"),
     ({"device_requests": [{"count": 1, "device_ids": ["0"]}]}, "device_requests[0].count", "cannot be combined with device_ids"),
     ({"ipc_mode": "sideways"}, "ipc_mode", "not one of"),
-    ({"pid_mode": "container:"}, "pid_mode", "not one of"),
     ({"uts": "private"}, "uts", "not one of"),
     ({"mac_address": "02:42:zz:00:00:01"}, "mac_address", "not a MAC address"),
     ({"default_host_ip": "localhost", "published_ports": ["80"]}, "default_host_ip", "not an IP address"),
     ({"links": ["a:b/c"]}, "links", "not a link"),
     ({"volumes_from": ["data:rx"]}, "volumes_from", "data:ro"),
     ({"mounts": [{"type": "volume", "source": "v", "target": "/v", "tmpfs_size": "1m"}]}, "mounts[0].tmpfs_size", "only applies to a tmpfs"),
-    ({"mounts": [{"type": "tmpfs", "target": "/t", "tmpfs_mode": "999"}]}, "mounts[0].tmpfs_mode", "octal"),
     ({"published_ports": ["9001-9002:80-82"]}, "published_ports", "differ in length"),
-    ({"volumes": ["/anon:fast"]}, "volumes", "unknown mode"),
     ({"volumes": ["/anon:ro"]}, "volumes", "read_only: true"),
     ({"healthcheck": {"test": ["CMD", True]}}, "healthcheck.test", "strings and numbers"),
 ])

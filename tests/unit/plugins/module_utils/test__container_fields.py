@@ -92,6 +92,7 @@ def test_load(name, engine, option_space):
     ("device_cgroup_rules", ["c 1:3"], "device_cgroup_rules", "major:minor"),
     ("device_read_bps", [{"path": "/dev/sda"}], "device_read_bps[0].rate", "is needed"),
     ("device_read_iops", [{"path": "/dev/sda", "rate": -1}], "device_read_iops[0].rate", "at least 0"),
+    ("device_write_bps", [{"path": "/dev/sda", "rate": "fast"}], "device_write_bps[0].rate", "not a size"),
     ("device_requests", [{"capabilities": "gpu"}], "device_requests[0].capabilities", "list of lists"),
     ("device_requests", [{"options": {"n": 1}}], "device_requests[0].options", "must be a string"),
     ("ipc_mode", "container:", "ipc_mode", "not one of"),
@@ -172,10 +173,10 @@ def test_cpu_limit_one_way_only():
 
 
 def test_container_refs_compare_by_id():
-    fields = F.parse_fields(params(ipc_mode="container:db", pid_mode="host"))
+    fields = F.parse_fields(params(ipc_mode="container:db", pid_mode="host", network_mode="container:db"))
     assert F.container_refs(fields) == ["db"]
     resolved = F.with_container_ids(fields, {"db": "f" * 64})
-    assert resolved["ipc_mode"] == "container:" + "f" * 64 and resolved["pid_mode"] == "host"
+    assert resolved["ipc_mode"] == resolved["network_mode"] == "container:" + "f" * 64 and resolved["pid_mode"] == "host"
     assert fields["ipc_mode"] == "container:db"  # the task's own values stay as written
     assert F.with_container_ids(fields, {})["ipc_mode"] == "container:db"
 
