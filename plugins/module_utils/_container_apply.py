@@ -274,7 +274,7 @@ def _recreate(client, action):
                 client.api.start(old["Id"])
             state = "running again" if was_running else "kept"
             raise EngineError(f"the new container failed ({exc}); the old container {want.name} is {state}. "
-                              f"Last log lines of the new one:\n{tail}") from exc
+                              f"Last log lines of the new one:\n{tail}", clean=True) from exc
     client.api.rename(old["Id"], f"{want.name}{TEMP_MARK}old-{old['Id'][:12]}")
     client.api.rename(new_id, want.name)
     client.api.remove_container(old["Id"], force=True, v=False)  # its carried volumes now belong to the new container

@@ -37,18 +37,23 @@ class TaskFailure(Exception):
 
 
 class EngineError(Exception):
-    """An engine call failed; the message says what was being done and what the engine answered."""
+    """An engine call failed; the message says what was being done and what the engine answered.
 
-    def __init__(self, message, status=None):
+    `clean`: the failed step undid what it had done (a recreate that restored the old container)."""
+
+    def __init__(self, message, status=None, clean=False):
         super().__init__(message)
         self.status = status
+        self.clean = clean
 
 
 class ApplyError(EngineError):
-    """An action failed; carries the actions done before it and whether the engine may have changed."""
+    """An action failed; carries the actions done before it and whether the engine may have changed (an action of
+    several steps that failed half-way may have; one that undid itself says so in its message)."""
 
-    def __init__(self, message, done, partly, status=None):
-        super().__init__(message + (" (the engine may be partly changed: that action takes several steps)" if partly else ""), status)
+    def __init__(self, message, done, partly, status=None, clean=False):
+        unsure = partly and not clean
+        super().__init__(message + (" (the engine may be partly changed: that action takes several steps)" if unsure else ""), status, clean)
         self.done = done
         self.changed = bool(done) or partly
 

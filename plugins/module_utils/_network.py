@@ -63,6 +63,34 @@ def _ipam_block(index, block):
     return out
 
 
+# The bridge driver's options and how each is checked: the engine refuses a bad value only when it creates the network.
+_BRIDGE_FLAGS = ("com.docker.network.bridge.enable_icc", "com.docker.network.bridge.enable_ip_masquerade",
+                 "com.docker.network.bridge.default_bridge")
+
+
+def _check_bridge_options(options):
+    for key, value in options.items():
+        option = f"driver_options.{key}"
+        if key == "com.docker.network.driver.mtu":
+            if not value.isdigit() or not 68 <= int(value) <= 65535:
+                raise ParamError(option, f"{value!r} is not an MTU (a whole number from 68 to 65535)")
+        elif key in _BRIDGE_FLAGS and value.lower() not in ("true", "false"):
+            raise ParamError(option, f"{value!r} is not true or false")
+        elif key == "com.docker.network.bridge.host_binding_ipv4":
+            ip_address(option, value)
+        elif key == "com.docker.network.bridge.name" and not 0 < len(value) <= 15:
+            raise ParamError(option, f"{value!r}: an interface name has 1 to 15 characters")
+
+
+def _check_overlaps(blocks):
+    """Two pools of one network must not overlap: the engine refuses them at create time only."""
+    nets = [ipaddress.ip_network(b["subnet"]) for b in blocks]
+    for i, net in enumerate(nets):
+        for j in range(i):
+            if net.version == nets[j].version and net.overlaps(nets[j]):  # type: ignore[arg-type]
+                raise ParamError(f"ipam_config[{i}].subnet", f"{net} overlaps ipam_config[{j}].subnet {nets[j]}")
+
+
 def _family(subnet):
     return ipaddress.ip_network(subnet, strict=False).version
 
@@ -98,13 +126,17 @@ class NetworkKind:
             for i, block in enumerate(ipam):
                 if ":" in block["subnet"]:
                     raise ParamError(f"ipam_config[{i}].subnet", f"{block['subnet']} is an IPv6 subnet: set enable_ipv6: true")
+        _check_overlaps(ipam or [])
+        driver_options = string_map("driver_options", params.get("driver_options"))
+        if (params.get("driver") or "bridge") == "bridge":
+            _check_bridge_options(driver_options or {})
         if params.get("purge_connected") and params.get("connected") is None:
             raise ParamError("purge_connected", "needs connected, the list of containers to keep (an empty list detaches all)")
         if params["state"] == "absent" and params.get("connected"):
             raise ParamError("connected", "cannot connect containers to a network that state: absent removes")
         config = {
             "driver": params.get("driver"),
-            "driver_options": string_map("driver_options", params.get("driver_options")),
+            "driver_options": driver_options,
             "ipam_driver": params.get("ipam_driver"),
             "ipam_driver_options": string_map("ipam_driver_options", params.get("ipam_driver_options")),
             "ipam_config": ipam,

@@ -22,10 +22,15 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _DURATION_UNITS = {"ns": 1, "us": 1000, "µs": 1000, "ms": 10 ** 6, "s": 10 ** 9, "m": 60 * 10 ** 9, "h": 3600 * 10 ** 9}
 
 
+NAME_MAX = 255  # a volume's name is a directory name on the engine's host; longer names fail there, or half-way
+
+
 def docker_name(option, value):
     """A name the engine accepts for a network, volume or container."""
     if not isinstance(value, str) or not _NAME.match(value):
         raise ParamError(option, f"{value!r} is not a valid name: use letters, digits, '_', '.' or '-', starting with a letter or digit")
+    if len(value) > NAME_MAX:
+        raise ParamError(option, f"is {len(value)} characters long; a name has at most {NAME_MAX}")
     return value
 
 

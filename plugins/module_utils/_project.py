@@ -101,6 +101,8 @@ def _depends(option, deps, services):
 def units_of(params):
     """Every resource the task declares, validated and parsed (once) before anything is written."""
     project = params["project"]
+    if params.get("parallelism") is not None and params["parallelism"] < 1:
+        raise ParamError("parallelism", f"{params['parallelism']} is less than 1")
     connection = {k: params[k] for k in CONNECTION_ARGS}
     label = {PROJECT_LABEL: project}
     units, declared_networks = [], set()
@@ -115,6 +117,9 @@ def units_of(params):
         for i, entry in enumerate(params.get(section.option) or []):
             option = f"{section.option}[{i}]"
             p = _validated(option, section.spec, entry, connection)
+            key = f"{section.kind.kind} {p['name']}"
+            if section.kind is not ContainerKind and any(u.key == key for u in units):
+                raise ParamError(f"{option}.name", f"{p['name']!r} is declared twice")
             if section.kind is not ContainerKind:
                 p["labels"] = dict(p.get("labels") or {}, **label)
                 units.append(Unit(section.kind, _desired(option, section.kind, p), f"{section.kind.kind} {p['name']}"))
@@ -124,10 +129,16 @@ def units_of(params):
             replicas, deps = p.pop("replicas"), p.pop("depends_on")
             if replicas is not None and replicas < 1:
                 raise ParamError(f"{option}.replicas", f"{replicas} is less than 1")
+            if not p.get("image") and p.get("state") != "absent":
+                raise ParamError(f"{option}.image", "is needed: a project creates its containers")
             names = [p["name"]] if replicas is None else [f"{p['name']}-{n}" for n in range(1, replicas + 1)]
             replicas_of[p["name"]] = names
             after = _depends(option, deps, services)
             want = _desired(option, ContainerKind, p)  # parsed once for all replicas
+            fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]
+            if replicas and replicas > 1 and fixed:
+                raise ParamError(f"{option}.published_ports", f"{fixed[0]} has a fixed host port, which {replicas} replicas cannot all "
+                                                              "bind: give a host port range (8080-8089:80) or none")
             for name in names:
                 unit_want = dataclasses.replace(want, name=name, extra_labels={PROJECT_LABEL: project, SERVICE_LABEL: p["name"]},
                                                 known_networks=frozenset(declared_networks))
@@ -181,9 +192,29 @@ def _orphans(client, params, units):
     return found
 
 
+def _check_networks_exist(client, units, host):
+    """A container on a network the project does not declare needs that network on the engine, before anything is
+    written (a container's own read finds it missing only when its turn comes)."""
+    declared = {u.want.name for u in units if u.kind is NetworkKind}
+    for unit in units:
+        for net in (unit.want.networks or []) if unit.kind is ContainerKind else []:
+            if net["name"] in declared:
+                continue
+            try:
+                with engine_errors(f"reading network {net['name']}", host):
+                    client.api.inspect_network(net["name"])
+            except EngineError as exc:
+                if exc.status != 404:
+                    raise
+                raise ParamError("containers", f"{unit.key} is on network {net['name']!r}, which the project does not declare and "
+                                               "the engine does not have: declare it under networks or create it first") from None
+            declared.add(net["name"])
+
+
 def run_project(client, params, check_mode):
     """Plan every resource and apply (unless check_mode). Returns (result dict, failure message or None)."""
     units = units_of(params) if params["state"] == "present" else []
+    _check_networks_exist(client, units, params["docker_host"])
     orphans = _orphans(client, params, units)
     removable = [o for o in orphans if params["state"] == "absent" or params.get("remove_orphans")]
     removable = [o for o in removable if o.kind is not VolumeKind or params.get("purge_volumes")]

@@ -62,7 +62,7 @@ def converge(kind, client, want, check_mode, host=None):
                 with engine_errors(action.describe(), host):
                     outcome = kind.apply(client, action)
             except EngineError as exc:
-                raise ApplyError(str(exc), done, partly=not action.atomic, status=exc.status) from exc
+                raise ApplyError(str(exc), done, partly=not action.atomic, status=exc.status, clean=exc.clean) from exc
             done.append(action.describe())
             moved.append(True if outcome is None or outcome.changed is None else outcome.changed)
             add_facts(facts, outcome.facts if outcome else {})

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -28,6 +29,22 @@ class VolumeWant:
     force: bool
 
 
+def _check_local_options(options):
+    """The local driver's mount options for a tmpfs: the engine refuses a bad size only when a container mounts it."""
+    if options.get("type") != "tmpfs":
+        return
+    for item in (options.get("o") or "").split(","):
+        key, _eq, value = item.partition("=")
+        if key == "size":
+            size = value[:-1] if value.endswith("%") else value
+            if not re.fullmatch(r"\d+[kmg]?", size, re.IGNORECASE):
+                raise ParamError("driver_options.o", f"size={value!r} is not a tmpfs size such as 64m, 1g or 50%")
+        elif key in ("nr_inodes", "uid", "gid") and not value.isdigit():
+            raise ParamError("driver_options.o", f"{key}={value!r} is not a whole number")
+        elif key == "mode" and not re.fullmatch(r"[0-7]{3,4}", value):
+            raise ParamError("driver_options.o", f"mode={value!r} is not an octal mode such as 1777")
+
+
 class VolumeKind:
     kind = "volume"
     phase = 0
@@ -40,6 +57,8 @@ class VolumeKind:
             "driver_options": string_map("driver_options", params.get("driver_options")),
             "labels": string_map("labels", params.get("labels")),
         }
+        if (config["driver"] or "local") == "local":
+            _check_local_options(config["driver_options"] or {})
         return VolumeWant(params["name"], params.get("state") or "present", config,
                           params.get("recreate") or "never", bool(params.get("force")))
 
