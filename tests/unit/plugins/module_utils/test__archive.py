@@ -10,19 +10,22 @@ import pytest
 
 from ansible_collections.dockhand.docker.plugins.module_utils._archive import (
     ChunkReader,
-    copy_member,
+    copy_content,
     file_info,
     file_tar_stream,
+    first_member,
 )
 from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError
 
 
 def read_back(chunks):
-    tar = tarfile.open(fileobj=ChunkReader(chunks), mode="r|")
-    member = tar.next()
+    """first_member() on the stream, and whether only the end-of-archive blocks are left after its content."""
+    reader = ChunkReader(chunks)
+    member, content = first_member(reader)
     out = io.BytesIO()
-    copy_member(tar, member, out)
-    return member, out.getvalue(), tar.next()
+    copy_content(content, out)
+    rest = reader.read()
+    return member, out.getvalue(), rest.strip(b"\0") or None
 
 
 @pytest.mark.parametrize("size", [0, 1, 511, 512, 513, 3 * (1 << 20) + 7])
@@ -37,9 +40,18 @@ def test_one_file_round_trips_with_mode_and_owner(size):
 
 
 def test_long_names_fit():
+    """PAX headers: read through tarfile's stream mode instead."""
     name = "n" * 200
     member, content, _after = read_back(file_tar_stream(io.BytesIO(b"x"), name, 1, 0o644))
     assert (member.name, content) == (name, b"x")
+
+
+def test_links_and_directories_have_no_content():
+    for kind in (tarfile.SYMTYPE, tarfile.DIRTYPE):
+        info = tarfile.TarInfo("x")
+        info.type, info.linkname = kind, "target" if kind == tarfile.SYMTYPE else ""
+        member, content = first_member(ChunkReader([info.tobuf(format=tarfile.PAX_FORMAT), b"\0" * 1024]))
+        assert (member.type, member.linkname, content.read()) == (kind, info.linkname, b"")
 
 
 def test_a_source_that_shrinks_fails():
@@ -56,7 +68,7 @@ def test_chunk_reader_reads_across_chunk_edges():
 
 def test_a_digest_without_an_output():
     data = os.urandom(10000)
-    tar = tarfile.open(fileobj=ChunkReader(file_tar_stream(io.BytesIO(data), "f", len(data), 0o600)), mode="r|")
+    _member, content = first_member(ChunkReader(file_tar_stream(io.BytesIO(data), "f", len(data), 0o600)))
     digest = hashlib.sha1()
-    copy_member(tar, tar.next(), None, digest, chunk_size=999)
+    copy_content(content, None, digest, chunk_size=999)
     assert digest.hexdigest() == hashlib.sha1(data).hexdigest()
