@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: sets up the machine (ci/setup.sh), stages the collection at
 # ansible_collections/dockhand/docker, then runs ansible-test sanity, ruff, mypy, ansible-lint, antsibull-docs,
-# a galaxy build + install, and pytest (unit and real-engine integration tests) last.
+# a galaxy build + install, and pytest (unit and real-engine integration tests) last: in parallel, then the serial ones.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=ci/setup.sh
@@ -38,10 +38,20 @@ ansible-galaxy collection install --offline --force -p "$STAGE_ROOT/installed" "
 ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT/installed" ansible-doc -l dockhand.docker | grep -q "dockhand.docker.volume"
 
 step "pytest: unit and real-engine integration tests"
+# Two phases: everything not marked serial on PYTEST_WORKERS xdist workers (a test file stays on one worker: its
+# tests share names and ports with nothing else), then the serial tests alone. pytest's exit 5 (no tests) fails.
 cd "$STAGE"
-set +e
-python -m pytest -p no:cacheprovider -q "$@" tests/unit tests/integration
-rc=$?
-set -e
-if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
+workers="${PYTEST_WORKERS:-3}"
+run_phase() {
+  set +e
+  python -m pytest -p no:cacheprovider -q "$@"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; return 1; fi
+  return "$rc"
+}
+rc=0
+run_phase -n "$workers" --dist loadfile -m "not serial" "$@" tests/unit tests/integration || rc=$?
+step "pytest: the serial tests, alone"
+run_phase -m serial "$@" tests/integration || rc=$?
 exit "$rc"

@@ -10,6 +10,8 @@ import time
 import pytest
 import requests
 
+pytestmark = pytest.mark.serial  # CPU figures are measured against docker stats: other tests would load the CPU
+
 MIB = 1024 ** 2
 CPU_TOLERANCE = 8.0  # percentage points: CFS quota at --cpus 0.5 gives 50 % +- a few points per 1 s window
 MEM_TOLERANCE = 3 * MIB  # busybox sh + sleep + page tables on top of the tmpfs file

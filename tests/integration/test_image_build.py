@@ -119,6 +119,7 @@ def test_extra_tags_target_labels_and_a_dockerfile_outside_the_context(engine, a
     assert check["actions"] == [f"tag image {refs[2]}: tags.{refs[2]}: \"{engine.api.inspect_image(BASE)['Id']}\" -> \"{ids.pop()}\" (tag)"]
 
 
+@pytest.mark.serial  # compares the engine's whole container list before and after
 def test_failing_build_names_the_step_and_keeps_the_old_image(engine, ansible, images, context):
     name = images.name("broken")
     ansible.ok("image_build", {"name": name, "path": context})

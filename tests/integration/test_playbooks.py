@@ -13,6 +13,8 @@ import docker
 import pytest
 import requests
 
+pytestmark = pytest.mark.serial  # the rolling update is timed by a 100 ms probe loop
+
 ROOT = Path(__file__).resolve().parents[2]
 REPLICAS = 2
 

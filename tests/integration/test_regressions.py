@@ -111,6 +111,7 @@ def test_a_dropped_anonymous_volume_is_not_mounted_again(engine, ansible, prefix
     engine.volumes.get(old_volumes["/data"]).remove()
 
 
+@pytest.mark.serial  # compares the engine's whole volume list before and after
 def test_a_first_start_that_fails_removes_its_anonymous_volumes(engine, ansible, prefix):
     before = {v.name for v in engine.volumes.list()}
     result = ansible.fails("container", base(prefix, command=["/no/such/binary"], volumes=["/fz"]))
