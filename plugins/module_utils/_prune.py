@@ -243,7 +243,7 @@ class PruneKind:
                 continue
             labels = [label for _id, label in items]
             change = Change(kind, labels, [], "remove")
-            data = {"kind": kind, "ids": [i for i, _label in items]}
+            data: dict[str, Any] = {"kind": kind, "ids": [i for i, _label in items]}
             if kind == "images":
                 data["refs"] = {i: refs_of[i] for i, _label in items}
             note = f"frees {space[kind]} bytes" if kind in space else ""
