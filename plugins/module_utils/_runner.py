@@ -23,6 +23,11 @@ This file is the only place that knows about check mode, and the only place that
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -49,8 +54,38 @@ class Converged:
     facts: dict = field(default_factory=dict)
 
 
+LOCK_DIR = os.path.join(tempfile.gettempdir(), "dockhand-locks")
+LOCK_BUCKETS = 256  # lock files are shared by hash: a bounded set, never one file per resource ever converged
+
+
+@contextmanager
+def resource_lock(host, kind, name):
+    """Runs on this machine that converge the same resource (forks of one play, parallel plays) take turns from read to
+    apply, so exactly one of them makes each change and the others find it made: `changed` stays exact, and no run
+    trips over another's half-done recreate. Runs on other machines are not covered (the engine has no lock to take).
+    Without a writable lock directory the run goes on unlocked."""
+    digest = hashlib.sha256(f"{host}\0{kind}\0{name}".encode("utf-8")).digest()
+    path = os.path.join(LOCK_DIR, f"{int.from_bytes(digest[:2], 'big') % LOCK_BUCKETS:03d}.lock")
+    try:
+        os.makedirs(LOCK_DIR, mode=0o1777, exist_ok=True)
+        handle = open(path, "a", encoding="utf-8")  # pylint: disable=consider-using-with  # closed below
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
 def converge(kind, client, want, check_mode, host=None):
-    """Plan one resource and, unless check_mode, apply the plan."""
+    """Plan one resource and, unless check_mode, apply the plan (holding the resource's lock: see resource_lock)."""
+    with nullcontext() if check_mode else resource_lock(host, kind.kind, want.name):
+        return _converge(kind, client, want, check_mode, host)
+
+
+def _converge(kind, client, want, check_mode, host):
     with engine_errors(f"reading {kind.kind} {want.name}", host):
         actual = kind.read(client, want)
     plan = kind.plan(want, actual)
