@@ -171,9 +171,10 @@ def _check_cycles(units):
         visit(unit.key, [])
 
 
-def _orphans(client, params, units):
-    """Resources with the project's label that the task no longer declares, as units that remove them."""
-    label = f"{PROJECT_LABEL}={params['project']}"
+def _orphans(client, params, units, label=None):
+    """Resources with the project's label (or `label`, NAME=VALUE) that the task no longer declares, as units that
+    remove them."""
+    label = label or f"{PROJECT_LABEL}={params['project']}"
     declared = {u.key for u in units} if params["state"] == "present" else set()
     connection = {k: params[k] for k in CONNECTION_ARGS}
     with engine_errors(f"listing the resources of project {params['project']}", params["docker_host"]):
@@ -218,18 +219,24 @@ def run_project(client, params, check_mode):
     orphans = _orphans(client, params, units)
     removable = [o for o in orphans if params["state"] == "absent" or params.get("remove_orphans")]
     removable = [o for o in removable if o.kind is not VolumeKind or params.get("purge_volumes")]
+    left = [o.key for o in orphans if o not in removable]
+    return run_units(client, units, removable, left, check_mode, params["docker_host"], params.get("parallelism"), params["project"])
+
+
+def run_units(client, units, removable, left, check_mode, host, parallelism, project):
+    """Converge `units` and remove `removable` (units with absent=True), in one scheduled pool; `left` lists the
+    orphans kept. Returns (result dict, failure message or None). The project and compose modules both end here."""
     for unit in removable:  # removals go the other way: later phases first
         later = [o for o in removable if o.kind.phase > unit.kind.phase]
         unit.after = [(o.key, "removed") for o in later]
         if unit.kind is NetworkKind:  # they are gone by the time the network goes, in check mode too
             unit.want = dataclasses.replace(unit.want, leaving=frozenset(o.want.name for o in later if o.kind is ContainerKind))
-    pool = ThreadPoolExecutor(max_workers=max(1, params.get("parallelism") or DEFAULT_PARALLELISM))
+    pool = ThreadPoolExecutor(max_workers=max(1, parallelism or DEFAULT_PARALLELISM))
     try:
-        outcomes = _schedule(pool, client, units + removable, check_mode, params["docker_host"])
+        outcomes = _schedule(pool, client, units + removable, check_mode, host)
     finally:
         pool.shutdown(wait=True)
     results = [outcomes[u.key] for u in units + removable]
-    left = [o.key for o in orphans if o not in removable]
     changed = any(r["changed"] for r in results)
     result = {"changed": changed, "resources": results, "orphans": left,
               "actions": [a for r in results for a in r["actions"]],
@@ -239,7 +246,7 @@ def run_project(client, params, check_mode):
     if not failed:
         return result, None
     applied = [r["resource"] for r in results if r["status"] == "ok" and r["changed"]]
-    return result, _failure(params["project"], failed, len(results), applied)
+    return result, _failure(project, failed, len(results), applied)
 
 
 def _failure(project, failed, total, applied):

@@ -1,0 +1,850 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""The Compose model: load, merge and interpolate compose files, and map services, networks and volumes to the
+options of the container, network and volume kinds, so a project converges through the same units as
+dockhand.docker.project (_project.py). No Compose CLI is involved.
+
+Resources carry the labels `docker compose` puts on its own (project, service, container number, network, volume),
+and the names it gives them (<project>-<service>-<n>, <project>_<network>, <project>_<volume>), so `docker compose ps`
+sees what this module made. A key of the model that is not mapped fails, naming it: nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shlex
+
+from ._client import CONNECTION_ARGS, engine_errors
+from ._container import ContainerKind
+from ._container_fields import CONTAINER_SPEC
+from ._errors import EngineError, ParamError
+from ._network import NETWORK_SPEC, NetworkKind
+from ._parse import duration_ns
+from ._project import Unit, _desired, _orphans, _validated, run_units
+from ._volume import VOLUME_SPEC, VolumeKind
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - ansible-core depends on PyYAML
+    yaml = None
+
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+PROJECT = "com.docker.compose.project"
+SERVICE = "com.docker.compose.service"
+NUMBER = "com.docker.compose.container-number"
+ONEOFF = "com.docker.compose.oneoff"
+WORKING_DIR = "com.docker.compose.project.working_dir"
+CONFIG_FILES = "com.docker.compose.project.config_files"
+DEPENDS_ON = "com.docker.compose.depends_on"
+NETWORK = "com.docker.compose.network"
+VOLUME = "com.docker.compose.volume"
+
+TOP_KEYS = {"version", "name", "services", "networks", "volumes"}
+NETWORK_KEYS = {"name", "external", "driver", "driver_opts", "ipam", "internal", "attachable", "enable_ipv6", "labels"}
+VOLUME_KEYS = {"name", "external", "driver", "driver_opts", "labels"}
+# service keys that are container options as they are (compose key -> container option)
+RENAMED = {
+    "image": "image", "user": "user", "working_dir": "working_dir", "hostname": "hostname", "domainname": "domainname",
+    "cap_add": "capabilities", "cap_drop": "cap_drop", "privileged": "privileged", "read_only": "read_only", "init": "init",
+    "tty": "tty", "stdin_open": "interactive", "stop_signal": "stop_signal", "shm_size": "shm_size", "mem_limit": "memory",
+    "mem_reservation": "memory_reservation", "memswap_limit": "memory_swap", "cpus": "cpus", "cpu_shares": "cpu_shares",
+    "cpuset": "cpuset_cpus", "pids_limit": "pids_limit", "security_opt": "security_opts", "expose": "exposed_ports",
+    "group_add": "groups", "pid": "pid_mode", "ipc": "ipc_mode", "oom_score_adj": "oom_score_adj", "tmpfs": "tmpfs",
+}
+# service keys read elsewhere (profiles, depends_on, scale...) or mapped by a function of their own below
+HANDLED = {"command", "entrypoint", "environment", "env_file", "labels", "ports", "volumes", "networks", "network_mode",
+           "restart", "healthcheck", "depends_on", "stop_grace_period", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
+           "devices", "logging", "deploy", "scale", "container_name", "profiles", "pull_policy", "build"}
+# lists that an override file adds to rather than replaces (the specification's merge rules)
+APPENDED = {"ports", "expose", "dns", "dns_search", "cap_add", "cap_drop", "devices", "security_opt", "tmpfs", "env_file",
+            "profiles", "group_add", "extra_hosts"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?\Z", re.S)
+
+
+# ---- interpolation and .env files ----
+
+def interpolate(text, env, where):
+    """${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, ${VAR:+alt}, ${VAR+alt}, $VAR and $$."""
+    out, i = [], 0
+    while True:
+        j = text.find("$", i)
+        if j < 0:
+            return "".join(out) + text[i:]
+        out.append(text[i:j])
+        nxt = text[j + 1:j + 2]
+        if nxt == "$":
+            out.append("$")
+            i = j + 2
+        elif nxt == "{":
+            end = _closing(text, j + 2)
+            if end < 0:
+                raise ParamError(where, f"{text!r}: '${{' is never closed (write $$ for a literal $)")
+            out.append(_expand(text[j + 2:end], env, where, text))
+            i = end + 1
+        else:
+            match = _NAME.match(text, j + 1)
+            if not match:
+                raise ParamError(where, f"{text!r}: invalid interpolation at position {j} (write $$ for a literal $)")
+            out.append(env.get(match.group(0), ""))
+            i = match.end()
+
+
+def _closing(text, start):
+    depth = 1
+    for k in range(start, len(text)):
+        if text[k] == "{" and text[k - 1] == "$":
+            depth += 1
+        elif text[k] == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def _expand(body, env, where, text):
+    match = _BODY.match(body)
+    if not match:
+        raise ParamError(where, f"{text!r}: invalid interpolation ${{{body}}}")
+    name, op, arg = match.group(1), match.group(2), match.group(3) or ""
+    value = env.get(name)
+    set_ = value is not None
+    full = set_ and value != ""
+    if op is None:
+        return value or ""
+    if op in (":-", "-"):
+        return value if (full if op == ":-" else set_) else interpolate(arg, env, where)
+    if op in (":+", "+"):
+        return interpolate(arg, env, where) if (full if op == ":+" else set_) else ""
+    if (full if op == ":?" else set_):
+        return value
+    raise ParamError(where, f"required variable {name} is missing a value" + (f": {interpolate(arg, env, where)}" if arg else ""))
+
+
+def read_env_file(path, option, env=None):
+    """A .env file as Compose reads it: NAME=value lines, comments, `export`, quotes; unquoted and double-quoted
+    values are interpolated with `env` and the earlier lines."""
+    out: dict = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError as exc:
+        raise ParamError(option, f"cannot read {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line[len("export "):].lstrip() if line.startswith("export ") else line
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not _NAME.fullmatch(name):
+            raise ParamError(option, f"{path} line {number}: {line!r} is not NAME=value")
+        value = value.strip()
+        where = f"{option} ({path} line {number})"
+        if len(value) > 1 and value[0] == value[-1] == "'":
+            value = value[1:-1]
+        elif len(value) > 1 and value[0] == value[-1] == '"':
+            value = interpolate(value[1:-1].replace("\\n", "\n").replace('\\"', '"'), dict(env or {}, **out), where)
+        else:
+            value = interpolate(re.sub(r"\s+#.*$", "", value), dict(env or {}, **out), where)
+        out[name] = value
+    return out
+
+
+def _interpolated(value, env, path):
+    if isinstance(value, str):
+        return interpolate(value, env, path)
+    if isinstance(value, dict):
+        return {k: _interpolated(v, env, f"{path}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolated(v, env, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+# ---- loading and merging ----
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    data: dict           # the merged, interpolated model
+    working_dir: str     # where relative paths start
+    config_files: tuple  # the files read, absolute
+    env: dict            # what interpolation used
+
+
+def _yaml(text, where):
+    if yaml is None:
+        raise ParamError(where, "reading a compose file needs PyYAML")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParamError(where, f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParamError(where, f"the Compose model must be a mapping, got {type(data).__name__}")
+    return data
+
+
+def _files(params):
+    src, files = params.get("project_src"), params.get("files") or []
+    if files:
+        paths = [f if os.path.isabs(f) else os.path.join(src or os.getcwd(), f) for f in files]
+        for path in paths:
+            if not os.path.isfile(path):
+                raise ParamError("files", f"{path}: no such file")
+        return paths
+    if not src:
+        raise ParamError("project_src", "is needed unless definition or files are given")
+    if not os.path.isdir(src):
+        raise ParamError("project_src", f"{src}: no such directory")
+    for name in COMPOSE_FILES:
+        if os.path.isfile(os.path.join(src, name)):
+            stem, _ext = name.rsplit(".", 1)
+            overrides = [os.path.join(src, f"{stem}.override.{ext}") for ext in ("yaml", "yml")]
+            return [os.path.join(src, name)] + [o for o in overrides if os.path.isfile(o)][:1]
+    raise ParamError("project_src", f"{src} has none of {', '.join(COMPOSE_FILES)}")
+
+
+def environment(params, environ):
+    """What interpolation reads: the env_files (or .env of project_src), then the environment over them."""
+    env: dict = {}
+    src = params.get("project_src")
+    files = params.get("env_files")
+    if files is None and src and os.path.isfile(os.path.join(src, ".env")):
+        files = [os.path.join(src, ".env")]
+    for path in files or []:
+        path = path if os.path.isabs(path) or not src else os.path.join(src, path)
+        env.update(read_env_file(path, "env_files", dict(env, **environ)))
+    env.update(environ)
+    return env
+
+
+def load(params, environ):
+    """The merged, interpolated Compose model of the task (files or definition) and where it came from."""
+    if params.get("definition") is not None and params.get("files"):
+        raise ParamError("definition", "cannot be combined with files")
+    env = environment(params, environ)
+    if params.get("definition") is not None:
+        definition = params["definition"]
+        raw = [("definition", _yaml(definition, "definition") if isinstance(definition, str) else definition)]
+        if not isinstance(raw[0][1], dict):
+            raise ParamError("definition", "must be a mapping (the Compose model)")
+        paths: list = []
+    else:
+        paths = _files(params)
+        raw = []
+        for path in paths:
+            with open(path, encoding="utf-8") as handle:
+                raw.append((path, _yaml(handle.read(), f"files ({path})")))
+    data: dict = {}
+    for source, model in raw:
+        try:
+            model = _interpolated(model, env, "")
+        except ParamError as exc:
+            raise ParamError(exc.option.lstrip("."), f"{exc.why} (in {source})") from None
+        data = merge(data, normalize(model))
+    working_dir = os.path.abspath(params.get("project_src") or (os.path.dirname(paths[0]) if paths else os.getcwd()))
+    return Model(data, working_dir, tuple(os.path.abspath(p) for p in paths), env)
+
+
+def _as_map(value, where, sep="="):
+    """A list of NAME=value (or NAME) or a mapping -> a mapping (NAME alone maps to None)."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        out = {}
+        for item in value:
+            name, found, rest = str(item).partition(sep)
+            out[name] = rest if found else None
+        return out
+    raise ParamError(where, f"must be a list or a mapping, got {type(value).__name__}")
+
+
+def normalize(model):
+    """The forms that merge key by key (environment, labels, depends_on, networks of a service) as mappings."""
+    for name, svc in (model.get("services") or {}).items():
+        if not isinstance(svc, dict):
+            raise ParamError(f"services.{name}", "must be a mapping")
+        where = f"services.{name}"
+        for key in ("environment", "labels", "sysctls"):
+            if key in svc:
+                svc[key] = _as_map(svc[key], f"{where}.{key}")
+        if isinstance(svc.get("depends_on"), list):
+            svc["depends_on"] = {d: {"condition": "service_started"} for d in svc["depends_on"]}
+        if isinstance(svc.get("networks"), list):
+            svc["networks"] = {n: None for n in svc["networks"]}
+        if isinstance(svc.get("env_file"), str):
+            svc["env_file"] = [svc["env_file"]]
+        for key in ("command", "entrypoint"):
+            if isinstance(svc.get(key), str):
+                svc[key] = shlex.split(svc[key])
+    return model
+
+
+def _volume_target(spec):
+    if isinstance(spec, dict):
+        return spec.get("target")
+    parts = str(spec).split(":")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def merge(base, over, depth=0, key=""):
+    """The specification's merge of an override over a base: mappings key by key, the APPENDED lists added to
+    (without duplicates), service volumes by target, anything else replaced."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = merge(base[k], v, depth + 1, k) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(over, list) and depth == 3:  # services.<name>.<key>
+        if key == "volumes":
+            targets = {_volume_target(v) for v in over}
+            return [v for v in base if _volume_target(v) not in targets] + list(over)
+        if key in APPENDED:
+            return list(base) + [v for v in over if v not in base]
+    return over
+
+
+# ---- the project: names, profiles, services in scope ----
+
+def project_name(params, model, environ):
+    name = params.get("project_name") or model.data.get("name") or environ.get("COMPOSE_PROJECT_NAME")
+    option = "project_name" if params.get("project_name") else "name"
+    if not name:
+        if not params.get("project_src"):
+            raise ParamError("project_name", "is needed with definition and no project_src")
+        name = re.sub(r"[^a-z0-9_-]", "", os.path.basename(model.working_dir.rstrip("/")).lower())
+        option = "project_src"
+    name = str(name)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise ParamError(option, f"{name!r} is not a project name: lowercase letters, digits, '_' and '-', starting with a letter or digit")
+    return name
+
+
+def check_keys(data):
+    for key in data:
+        if key not in TOP_KEYS and not str(key).startswith("x-"):
+            raise ParamError(key, "not supported" + (" (secrets and configs need Swarm or a later version of this module)"
+                                                    if key in ("secrets", "configs") else ""))
+    for section, allowed in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
+        for name, entry in (data.get(section) or {}).items():
+            for key in entry or {}:
+                if key not in allowed and not str(key).startswith("x-"):
+                    raise ParamError(f"{section}.{name}.{key}", "not supported")
+    services = data.get("services") or {}
+    if not isinstance(services, dict):
+        raise ParamError("services", "must be a mapping of service names to services")
+    for name, svc in services.items():
+        for key in svc:
+            if key not in RENAMED and key not in HANDLED and not str(key).startswith("x-"):
+                raise ParamError(f"services.{name}.{key}", "not supported")
+
+
+def services_in_scope(data, params, environ):
+    """The services the task acts on: enabled by their profiles (or named in `services`), plus what they depend on
+    unless dependencies is false."""
+    services = data.get("services") or {}
+    profiles = set(params.get("profiles") or [p for p in environ.get("COMPOSE_PROFILES", "").split(",") if p])
+    asked = params.get("services") or []
+    for name in asked:
+        if name not in services:
+            raise ParamError("services", f"{name!r} is not a service of the Compose model")
+    enabled = {n for n, s in services.items() if not s.get("profiles") or "*" in profiles or profiles & set(s["profiles"]) or n in asked}
+    scope = set(asked) if asked else set(enabled)
+    todo = list(scope)
+    while todo and params.get("dependencies", True):
+        name = todo.pop()
+        for dep, opts in (services[name].get("depends_on") or {}).items():
+            if dep not in services:
+                raise ParamError(f"services.{name}.depends_on", f"{dep!r} is not a service of the Compose model")
+            if dep not in enabled and (opts or {}).get("required", True):
+                raise ParamError(f"services.{name}.depends_on", f"{dep!r} is not enabled by the active profiles")
+            if dep in enabled and dep not in scope:
+                scope.add(dep)
+                todo.append(dep)
+    return [n for n in services if n in scope], set(services)
+
+
+# ---- services to container options ----
+
+@dataclasses.dataclass
+class Context:
+    project: str
+    working_dir: str
+    env: dict
+    networks: dict      # model key -> engine name
+    volumes: dict       # model key -> engine name
+    container_names: dict  # service -> its first container's name
+
+
+def _path(ctx, text):
+    text = os.path.expanduser(text)
+    return os.path.normpath(text if os.path.isabs(text) else os.path.join(ctx.working_dir, text))
+
+
+def _volume(ctx, where, spec):
+    """Short or long syntax -> ('volumes', 'src:/dst:mode' or '/dst') or ('mounts', {...})."""
+    if isinstance(spec, dict):
+        for key in spec:
+            if key not in ("type", "source", "target", "read_only", "volume", "bind", "tmpfs"):
+                raise ParamError(f"{where}.{key}", "not supported")
+        kind, source, target = spec.get("type") or "volume", spec.get("source"), spec.get("target")
+        if not target:
+            raise ParamError(f"{where}.target", "is needed")
+        if kind == "tmpfs":
+            tmpfs = spec.get("tmpfs") or {}
+            return "mounts", {"type": "tmpfs", "target": target, "tmpfs_size": tmpfs.get("size"), "tmpfs_mode": tmpfs.get("mode")}
+        mode = "ro" if spec.get("read_only") else "rw"
+        if kind == "volume" and (spec.get("volume") or {}).get("nocopy"):
+            mode += ",nocopy"
+        if kind == "bind" and (spec.get("bind") or {}).get("create_host_path") is False:
+            raise ParamError(f"{where}.bind.create_host_path", "false is not supported: the engine creates a missing host path")
+        if kind not in ("volume", "bind"):
+            raise ParamError(f"{where}.type", f"{kind!r} is not supported (volume, bind or tmpfs)")
+        spec = f"{source}:{target}:{mode}" if source else target
+    parts = str(spec).split(":")
+    if len(parts) == 1:
+        return "volumes", parts[0]
+    source, target, mode = parts[0], parts[1], (parts[2] if len(parts) > 2 else "rw")
+    if source.startswith((".", "/", "~")):
+        return "volumes", f"{_path(ctx, source)}:{target}:{mode}"
+    if source not in ctx.volumes:
+        raise ParamError(where, f"{source!r} is not a volume of the Compose model (declare it under the top-level volumes)")
+    return "volumes", f"{ctx.volumes[source]}:{target}:{mode}"
+
+
+def _port(where, spec):
+    if not isinstance(spec, dict):
+        return str(spec)
+    for key in spec:
+        if key not in ("target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"):
+            raise ParamError(f"{where}.{key}", "not supported")
+    if spec.get("mode", "ingress") not in ("ingress", "host"):
+        raise ParamError(f"{where}.mode", f"{spec['mode']!r} is not host or ingress")
+    ip = str(spec.get("host_ip") or "")
+    ip = f"[{ip}]" if ":" in ip else ip
+    published = str(spec.get("published") or "")
+    text = f"{published}:{spec.get('target')}" if published else str(spec.get("target"))
+    text = f"{ip}:{text}" if ip else text
+    return f"{text}/{spec.get('protocol') or 'tcp'}"
+
+
+def _restart(where, value):
+    text = "no" if value is False else str(value)
+    policy, _sep, retries = text.partition(":")
+    if policy not in ("no", "always", "on-failure", "unless-stopped"):
+        raise ParamError(where, f"{value!r} is not no, always, on-failure[:N] or unless-stopped")
+    return {"restart_policy": policy, "restart_retries": int(retries) if retries.isdigit() else None}
+
+
+def _healthcheck(where, value):
+    value = dict(value or {})
+    for key in value:
+        if key not in ("test", "interval", "timeout", "retries", "start_period", "disable"):
+            raise ParamError(f"{where}.{key}", "not supported")
+    if value.get("test") in (["NONE"], "NONE"):
+        return {"disable": True}
+    return {k: (str(v) if k in ("interval", "timeout", "start_period") else v) for k, v in value.items()}
+
+
+def _ulimits(where, value):
+    out = []
+    for name, limit in (value or {}).items():
+        if isinstance(limit, dict):
+            out.append(f"{name}:{limit.get('soft')}:{limit.get('hard')}")
+        else:
+            out.append(f"{name}:{limit}:{limit}")
+    return out
+
+
+def _extra_hosts(where, value):
+    items = value.items() if isinstance(value, dict) else (re.split(r"[=:]", str(i), maxsplit=1) for i in value)
+    out = {}
+    for item in items:
+        if len(item) != 2:
+            raise ParamError(where, f"{item!r} is not HOST:IP")
+        out[str(item[0])] = str(item[1]).strip("[]")
+    return out
+
+
+def _deploy(where, value, options):
+    for key, item in (value or {}).items():
+        if key == "replicas":
+            continue
+        if key != "resources":
+            raise ParamError(f"{where}.{key}", "not supported")
+        for part, limits in (item or {}).items():
+            allowed = {"limits": {"cpus": "cpus", "memory": "memory", "pids": "pids_limit"},
+                       "reservations": {"memory": "memory_reservation"}}.get(part)
+            if allowed is None:
+                raise ParamError(f"{where}.resources.{part}", "not supported")
+            for k, v in (limits or {}).items():
+                if k not in allowed:
+                    raise ParamError(f"{where}.resources.{part}.{k}", "not supported")
+                options[allowed[k]] = v
+
+
+def _environment(ctx, name, svc):
+    env = {}
+    for i, entry in enumerate(svc.get("env_file") or []):
+        path, required = (entry.get("path"), entry.get("required", True)) if isinstance(entry, dict) else (entry, True)
+        path = _path(ctx, str(path))
+        if not os.path.isfile(path) and not required:
+            continue
+        env.update(read_env_file(path, f"services.{name}.env_file[{i}]"))
+    for key, value in (svc.get("environment") or {}).items():
+        if value is None:  # NAME alone: from the environment, left out when it is not set
+            value = ctx.env.get(key)
+            if value is None:
+                continue
+        env[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return env
+
+
+def container_options(ctx, name, svc, params):
+    """The container options (CONTAINER_SPEC names) of one service, without name and labels of its replicas."""
+    where = f"services.{name}"
+    if svc.get("build") is not None and params.get("build") != "never":
+        raise ParamError(f"{where}.build", "building images is not supported yet: set build: never to run the service's image")
+    if not svc.get("image"):
+        raise ParamError(f"{where}.image", "is needed (building from build is not supported yet)")
+    opts = {RENAMED[k]: v for k, v in svc.items() if k in RENAMED}
+    for key in ("cap_add", "cap_drop", "security_opt", "expose", "group_add"):
+        if key in svc:
+            opts[RENAMED[key]] = [str(v) for v in svc[key] or []]
+    if isinstance(svc.get("tmpfs"), str):
+        opts["tmpfs"] = [svc["tmpfs"]]
+    for key in ("command", "entrypoint"):
+        if svc.get(key) is not None:
+            opts[key] = [str(v) for v in svc[key]]
+    opts["env"] = _environment(ctx, name, svc) or None
+    if svc.get("labels"):
+        opts["labels"] = {k: "" if v is None else str(v) for k, v in svc["labels"].items()}
+    if svc.get("ports"):
+        opts["published_ports"] = [_port(f"{where}.ports[{i}]", p) for i, p in enumerate(svc["ports"])]
+    volumes: dict = {"volumes": [], "mounts": []}
+    for i, spec in enumerate(svc.get("volumes") or []):
+        option, value = _volume(ctx, f"{where}.volumes[{i}]", spec)
+        volumes[option].append(value)
+    opts.update({k: v for k, v in volumes.items() if v})
+    mode = svc.get("network_mode")
+    if mode is not None and svc.get("networks"):
+        raise ParamError(f"{where}.network_mode", "cannot be combined with networks")
+    if mode and str(mode).startswith("service:"):
+        other = mode.split(":", 1)[1]
+        if other not in ctx.container_names:
+            raise ParamError(f"{where}.network_mode", f"{other!r} is not a service of the Compose model")
+        mode = f"container:{ctx.container_names[other]}"
+    if mode is not None:
+        opts["network_mode"] = str(mode)
+    else:
+        nets = []
+        for net, conf in (svc.get("networks") or {"default": None}).items():
+            if net not in ctx.networks:
+                raise ParamError(f"{where}.networks.{net}", "is not a network of the Compose model (declare it under the top-level networks)")
+            conf = conf or {}
+            for key in conf:
+                if key not in ("aliases", "ipv4_address", "ipv6_address"):
+                    raise ParamError(f"{where}.networks.{net}.{key}", "not supported")
+            nets.append({"name": ctx.networks[net], "aliases": [name] + [str(a) for a in conf.get("aliases") or []],
+                         "ipv4_address": conf.get("ipv4_address"), "ipv6_address": conf.get("ipv6_address")})
+        opts["networks"] = nets
+    if "restart" in svc:
+        opts.update(_restart(f"{where}.restart", svc["restart"]))
+    if "healthcheck" in svc:
+        opts["healthcheck"] = _healthcheck(f"{where}.healthcheck", svc["healthcheck"])
+    if svc.get("stop_grace_period") is not None:
+        opts["stop_timeout"] = duration_ns(f"{where}.stop_grace_period", svc["stop_grace_period"]) // 10 ** 9
+    if svc.get("sysctls"):
+        opts["sysctls"] = {k: str(v) for k, v in svc["sysctls"].items()}
+    if svc.get("ulimits"):
+        opts["ulimits"] = _ulimits(f"{where}.ulimits", svc["ulimits"])
+    if svc.get("extra_hosts"):
+        opts["etc_hosts"] = _extra_hosts(f"{where}.extra_hosts", svc["extra_hosts"])
+    for key, option in (("dns", "dns_servers"), ("dns_search", "dns_search_domains")):
+        if svc.get(key) is not None:
+            opts[option] = [svc[key]] if isinstance(svc[key], str) else [str(v) for v in svc[key]]
+    if svc.get("devices"):
+        opts["devices"] = [d if isinstance(d, str) else ":".join(str(d[k]) for k in ("source", "target", "permissions") if d.get(k))
+                           for d in svc["devices"]]
+    if svc.get("logging"):
+        for key in svc["logging"]:
+            if key not in ("driver", "options"):
+                raise ParamError(f"{where}.logging.{key}", "not supported")
+        opts["log_driver"] = svc["logging"].get("driver")
+        opts["log_options"] = svc["logging"].get("options")
+    _deploy(f"{where}.deploy", svc.get("deploy"), opts)
+    for key in ("memory", "memory_reservation", "memory_swap", "shm_size"):
+        if opts.get(key) is not None:
+            opts[key] = str(opts[key])
+    opts["pull"] = _pull(where, svc, params)
+    return {k: v for k, v in opts.items() if v is not None}
+
+
+def _pull(where, svc, params):
+    if params.get("pull", "policy") != "policy":
+        return params["pull"]
+    policy = svc.get("pull_policy") or "missing"
+    policy = {"if_not_present": "missing"}.get(policy, policy)
+    if policy not in ("always", "missing", "never"):
+        raise ParamError(f"{where}.pull_policy", f"{policy!r} is not supported (always, missing, if_not_present or never)")
+    return policy
+
+
+def replicas(name, svc, params):
+    scale = (params.get("scale") or {}).get(name)
+    if scale is None:
+        scale = (svc.get("deploy") or {}).get("replicas", svc.get("scale", 1))
+    try:
+        scale = int(scale)
+    except (TypeError, ValueError):
+        raise ParamError(f"services.{name}.scale", f"{scale!r} is not a whole number") from None
+    if scale < 0:
+        raise ParamError(f"services.{name}.scale", f"{scale} is less than 0")
+    if scale > 1 and svc.get("container_name"):
+        raise ParamError(f"services.{name}.container_name", f"names one container, but the service has {scale} replicas")
+    return scale
+
+
+# ---- the units of a compose project ----
+
+# container option -> compose key, so a message from the container kind names the key of the file
+_KEYS = dict({v: k for k, v in RENAMED.items()}, published_ports="ports", env="environment", restart_policy="restart",
+             restart_retries="restart", stop_timeout="stop_grace_period", etc_hosts="extra_hosts", dns_servers="dns",
+             dns_search_domains="dns_search", log_driver="logging", log_options="logging", mounts="volumes")
+
+
+@dataclasses.dataclass
+class Project:
+    name: str
+    model: Model
+    units: list
+    services: list   # in scope, model order
+    known: set       # every service of the model
+    names: dict      # service -> its container names
+    external: dict   # {"networks": [...], "volumes": [...]} the model uses but does not make
+
+
+def _labels(project, model, key_label, key):
+    return {PROJECT: project, key_label: key, "com.docker.compose.version": "dockhand"}
+
+
+def plan_project(params, environ):
+    """Everything the task declares, as _project units, validated before anything is written."""
+    model = load(params, environ)
+    data = model.data
+    check_keys(data)
+    name = project_name(params, model, environ)
+    services = data.get("services") or {}
+    scope, known = services_in_scope(data, params, environ)
+    connection = {k: params.get(k) for k in CONNECTION_ARGS}
+    units: list = []
+    external: dict = {"networks": [], "volumes": []}
+    used_nets = {n for s in scope for n in (services[s].get("networks") or ({} if services[s].get("network_mode") else {"default": None}))}
+    used_vols = {str(v).split(":")[0] if not isinstance(v, dict) else v.get("source") for s in scope for v in services[s].get("volumes") or []}
+    networks, volumes = {}, {}
+    for section, declared, used, kind, spec, label in (
+            ("networks", dict({"default": None}, **(data.get("networks") or {})), used_nets, NetworkKind, NETWORK_SPEC, NETWORK),
+            ("volumes", dict(data.get("volumes") or {}), used_vols, VolumeKind, VOLUME_SPEC, VOLUME)):
+        for key, conf in declared.items():
+            conf = conf or {}
+            ext = conf.get("external")
+            real = str(conf.get("name") or (key if ext else f"{name}_{key}"))
+            (networks if section == "networks" else volumes)[key] = real
+            if key not in used:
+                continue
+            if ext:
+                external[section].append(real)
+                continue
+            entry = {"name": real, "driver": conf.get("driver"), "driver_options": conf.get("driver_opts"),
+                     "labels": dict(_as_map(conf.get("labels"), f"{section}.{key}.labels"), **_labels(name, model, label, key))}
+            if section == "networks":
+                entry.update(_network_options(key, conf))
+            entry = {k: v for k, v in entry.items() if v is not None}
+            p = _validated(f"{section}.{key}", spec, entry, connection)
+            units.append(Unit(kind, _desired(f"{section}.{key}", kind, p), f"{kind.kind} {real}"))
+    counts = {s: replicas(s, services[s], params) for s in services}
+    names = {s: ([services[s]["container_name"]] if services[s].get("container_name") else [f"{name}-{s}-{n}" for n in range(1, counts[s] + 1)])
+             for s in services}
+    ctx = Context(name, model.working_dir, model.env, networks, volumes, {s: (names[s] or [f"{name}-{s}-1"])[0] for s in services})
+    state = {"present": "started", "stopped": "stopped", "restarted": "restarted"}.get(params.get("state") or "present", "started")
+    by_service = {}
+    for svc_name in scope:
+        svc = services[svc_name]
+        opts = container_options(ctx, svc_name, svc, params)
+        opts.update(name=names[svc_name][0] if names[svc_name] else f"{name}-{svc_name}-1", state=state, adopt=True,
+                    recreate=params.get("recreate") == "always", wait_timeout=params.get("wait_timeout") or 60)
+        option = f"services.{svc_name}"
+        try:
+            p = _validated(option, CONTAINER_SPEC, opts, connection)
+            want = ContainerKind.desired(p)
+        except ParamError as exc:
+            key = exc.option.split(".", 2)[-1] if exc.option.startswith(option) else exc.option
+            head, _dot, rest = key.partition(".")
+            raise ParamError(f"{option}.{_KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
+        if params.get("timeout") is not None:
+            want = dataclasses.replace(want, stop_timeout=params["timeout"])
+        fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]
+        if len(names[svc_name]) > 1 and fixed:
+            raise ParamError(f"{option}.ports", f"{fixed[0]} has a fixed host port, which {len(names[svc_name])} replicas cannot all bind")
+        deps = [d for d in (svc.get("depends_on") or {}) if d in scope]
+        labels = {PROJECT: name, SERVICE: svc_name, ONEOFF: "False", WORKING_DIR: model.working_dir,
+                  CONFIG_FILES: ",".join(model.config_files), DEPENDS_ON: ",".join(
+                      f"{d}:{(svc['depends_on'][d] or {}).get('condition', 'service_started')}:false" for d in deps)}
+        by_service[svc_name] = []
+        for number, cname in enumerate(names[svc_name], 1):
+            unit_want = dataclasses.replace(want, name=cname, extra_labels=dict(labels, **{NUMBER: str(number)}),
+                                            known_networks=frozenset(u.want.name for u in units if u.kind is NetworkKind))
+            unit = Unit(ContainerKind, unit_want, f"container {cname}")
+            by_service[svc_name].append(unit)
+            units.append(unit)
+    _dependencies(services, scope, by_service, params)
+    return Project(name, model, units, scope, known, names, external)
+
+
+def _network_options(key, conf):
+    out = {k: conf.get(k) for k in ("internal", "attachable", "enable_ipv6")}
+    ipam = conf.get("ipam") or {}
+    for k in ipam:
+        if k not in ("driver", "config", "options"):
+            raise ParamError(f"networks.{key}.ipam.{k}", "not supported")
+    out["ipam_driver"], out["ipam_driver_options"] = ipam.get("driver"), ipam.get("options")
+    blocks = []
+    for i, block in enumerate(ipam.get("config") or []):
+        for k in block:
+            if k not in ("subnet", "gateway", "ip_range", "aux_addresses"):
+                raise ParamError(f"networks.{key}.ipam.config[{i}].{k}", "not supported")
+        blocks.append({"subnet": block.get("subnet"), "gateway": block.get("gateway"), "iprange": block.get("ip_range"),
+                       "aux_addresses": block.get("aux_addresses")})
+    out["ipam_config"] = blocks or None
+    return out
+
+
+def _dependencies(services, scope, by_service, params):
+    """depends_on (and network_mode service:) as the units' `after`; what a dependent needs as the target's `wait`."""
+    conditions = {"service_started": "started", "service_healthy": "healthy"}
+    for name in scope:
+        svc = services[name]
+        deps = {d: (o or {}).get("condition", "service_started") for d, o in (svc.get("depends_on") or {}).items()}
+        mode = str(svc.get("network_mode") or "")
+        if mode.startswith("service:"):
+            deps.setdefault(mode.split(":", 1)[1], "service_started")
+        after = []
+        for dep, condition in deps.items():
+            if condition not in conditions:
+                raise ParamError(f"services.{name}.depends_on.{dep}.condition",
+                                 f"{condition!r} is not supported (service_started or service_healthy)")
+            if dep not in by_service:  # out of scope with dependencies: false
+                continue
+            for target in by_service[dep]:
+                after.append((target.key, conditions[condition]))
+                target.wait = "healthy" if "healthy" in (target.wait, conditions[condition]) else "started"
+        for unit in by_service[name]:
+            unit.after = list(after)
+    if params.get("wait"):
+        for name in scope:
+            healthy = (services[name].get("healthcheck") or {}).get("test") not in (None, ["NONE"], "NONE") \
+                and not (services[name].get("healthcheck") or {}).get("disable")
+            for unit in by_service[name]:
+                unit.wait = "healthy" if healthy or unit.wait == "healthy" else "started"
+    _check_cycles(services, scope)
+
+
+def _check_cycles(services, scope):
+    state: dict = {}
+
+    def visit(name, path):
+        if state.get(name) == 1:
+            raise ParamError(f"services.{name}.depends_on", f"forms a cycle: {' -> '.join(path + [name])}")
+        if state.get(name) != 2:
+            state[name] = 1
+            for dep in services[name].get("depends_on") or {}:
+                if dep in services:
+                    visit(dep, path + [name])
+            state[name] = 2
+    for name in scope:
+        visit(name, [])
+
+
+def _check_external(client, project, host):
+    for section, read in (("networks", client.api.inspect_network), ("volumes", client.api.inspect_volume)):
+        for real in project.external[section]:
+            try:
+                with engine_errors(f"reading {section[:-1]} {real}", host):
+                    read(real)
+            except EngineError as exc:
+                if exc.status != 404:
+                    raise
+                raise ParamError(section, f"{real!r} is external, and the engine does not have it: create it first") from None
+
+
+def _removals(client, params, project):
+    """Resources with the project's label the task does not declare: which go, and which are left (orphans)."""
+    keys = {u.key for u in project.units} if params.get("state") != "absent" else set()
+    found = _orphans(client, dict(params, state="absent", project=project.name), [], label=f"{PROJECT}={project.name}")
+    found = [o for o in found if o.key not in keys]
+    of_service = {f"container {n}": s for s, names in project.names.items() for n in names}
+    remove, left = [], []
+    for unit in found:
+        name = unit.want.name
+        service = of_service.get(unit.key) or next((s for s in project.known if re.fullmatch(rf"{re.escape(project.name)}-{re.escape(s)}-\d+", name)), None)
+        if params.get("state") == "absent":
+            go = unit.kind is not VolumeKind or params.get("remove_volumes")
+            go = go and (unit.kind is not ContainerKind or service is not None or params.get("remove_orphans"))
+        elif unit.kind is ContainerKind:
+            # a replica over the scale goes; another service's container stays; one of no service is an orphan
+            go = service in project.services or (service is None and params.get("remove_orphans"))
+            if service is not None and service not in project.services:
+                continue
+        else:
+            continue  # networks and volumes of the project stay until state: absent, as with docker compose up
+        (remove if go else left).append(unit)
+    return remove, [u.key for u in left]
+
+
+def run_compose(client, params, check_mode, environ=None):
+    """Plan the Compose project and apply it (unless check_mode). Returns (result dict, failure message or None)."""
+    environ = dict(os.environ if environ is None else environ)
+    for option in ("remove_images",):
+        if params.get(option):
+            raise ParamError(option, f"{params[option]!r} is not supported yet")
+    if params.get("recreate") == "never":
+        raise ParamError("recreate", "never is not supported yet (auto or always)")
+    project = plan_project(params, environ)
+    units = project.units if params.get("state") != "absent" else []
+    _check_external(client, project, params.get("docker_host"))
+    remove, left = _removals(client, params, dataclasses.replace(project, units=units))
+    result, failure = run_units(client, units, remove, left, check_mode, params.get("docker_host"), None, project.name)
+    return dict(result, **summary(project, result)), failure
+
+
+def summary(project, result):
+    """The keys docker_compose_v2 returns (containers, networks, volumes) and the changes of every resource."""
+    out: dict = {"project_name": project.name, "containers": [], "networks": [], "volumes": [], "changes": []}
+    service_of = {f"container {n}": s for s, names in project.names.items() for n in names}
+    for entry in result["resources"]:
+        data = entry.get("inspect") or {}
+        out["changes"] += [dict(c, resource=entry["resource"]) for c in entry.get("changes") or []]
+        kind = entry["resource"].split(" ", 1)[0]
+        if not data:
+            continue
+        if kind == "container":
+            state = data.get("State") or {}
+            out["containers"].append({
+                "ID": data.get("Id"), "Name": data.get("Name", "").lstrip("/"), "Image": (data.get("Config") or {}).get("Image"),
+                "Service": service_of.get(entry["resource"]), "State": state.get("Status"),
+                "Health": (state.get("Health") or {}).get("Status", ""), "ExitCode": state.get("ExitCode"),
+                "Publishers": [{"URL": b.get("HostIp"), "PublishedPort": int(b.get("HostPort") or 0), "TargetPort": int(p.split("/")[0]),
+                                "Protocol": p.split("/")[1]}
+                               for p, binds in ((data.get("NetworkSettings") or {}).get("Ports") or {}).items() for b in binds or []]})
+        elif kind == "network":
+            out["networks"].append({"Name": data.get("Name"), "ID": data.get("Id"), "Driver": data.get("Driver"), "Labels": data.get("Labels")})
+        elif kind == "volume":
+            out["volumes"].append({"Name": data.get("Name"), "Driver": data.get("Driver"), "Labels": data.get("Labels"),
+                                   "Mountpoint": data.get("Mountpoint")})
+    return out
