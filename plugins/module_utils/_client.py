@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -101,10 +102,12 @@ def _tls_config(params):
 def _verifying_adapter(ca, hostname):
     """A requests adapter for an engine whose certificate is checked: against `ca` even when REQUESTS_CA_BUNDLE is set
     (requests would prefer it to the client's CA), and against `hostname` (tls_hostname) instead of the host of
-    docker_host (the Docker SDK 7 dropped TLSConfig's assert_hostname; urllib3 still takes it)."""
-    adapters = importlib.import_module("requests.adapters")
+    docker_host (the Docker SDK 7 dropped TLSConfig's assert_hostname; urllib3 still takes it).
 
-    class VerifyingAdapter(adapters.HTTPAdapter):
+    Called once the SDK is loaded, so requests is imported already (see load_sdk())."""
+    base: Any = sys.modules["requests.adapters"].HTTPAdapter
+
+    class VerifyingAdapter(base):
         def init_poolmanager(self, *args, **kwargs):
             if hostname:
                 kwargs["assert_hostname"] = hostname

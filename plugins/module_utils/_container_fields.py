@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ._errors import ParamError
-from ._parse import duration_ns, size_bytes, string_map
+from ._parse import duration_ns, ip_address, size_bytes, string_map
 from ._plan import compare
 
 KEEP = object()  # no engine default: a dropped option is left as it is (the engine or daemon picks the value)
@@ -105,6 +105,8 @@ def parse_port(option, spec):
 
 
 def _port_range(option, spec, text):
+    if not _RANGE.match(text):
+        raise ParamError(option, f"{spec!r}: {text!r} is not a port or a port range such as 8000-8009")
     first, last = (text.split("-", 1) + [""])[:2]
     first_n, last_n = int(first), int(last or first)
     if not 0 < first_n <= last_n <= 65535:
@@ -246,8 +248,19 @@ def _devices_dump(devices):
     return [dict(zip(("PathOnHost", "PathInContainer", "CgroupPermissions"), d.split(":"))) for d in devices]
 
 
+# The kernel's capabilities (capabilities(7)), as the engine spells them without CAP_; ALL is every one of them.
+CAPABILITIES = frozenset("""ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE
+DAC_READ_SEARCH FOWNER FSETID IPC_LOCK IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
+NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT
+SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM""".split())
+
+
 def _caps(option, caps):
-    return sorted({str(c).upper().removeprefix("CAP_") for c in caps})
+    names = sorted({str(c).upper().removeprefix("CAP_") for c in caps})
+    unknown = [n for n in names if n not in CAPABILITIES]
+    if option and unknown:
+        raise ParamError(option, f"unknown capabilit{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)} (see capabilities(7))")
+    return names
 
 
 def _healthcheck_parse(option, value):
@@ -263,7 +276,7 @@ def _healthcheck_parse(option, value):
         test = test if test[0] in ("CMD", "CMD-SHELL", "NONE") else ["CMD"] + test
     else:
         raise ParamError(f"{option}.test", f"must be a command string or a list of strings and numbers, got {test!r}")
-    out = {"test": test}
+    out: dict[str, Any] = {"test": test}
     for key in ("interval", "timeout", "start_period"):
         if value.get(key) is not None:
             out[key] = duration_ns(f"{option}.{key}", value[key])
@@ -489,6 +502,41 @@ def _map(option, value):
     return string_map(option, value)
 
 
+def _env_parse(option, value):
+    env = string_map(option, value)
+    for name in env:
+        if not name or "=" in name:
+            raise ParamError(option, f"{name!r} is not a variable name (no '=' and not empty)")
+    return env
+
+
+def _labels_parse(option, value):
+    labels = string_map(option, value)
+    for name in labels:
+        if name.startswith("dockhand."):
+            raise ParamError(option, f"{name!r}: labels starting with dockhand. are the module's own record of what it manages")
+    return labels
+
+
+def _absolute_path(option, value):
+    text = str(value)
+    if not text.startswith("/"):
+        raise ParamError(option, f"{value!r} is not an absolute path in the container")
+    return text
+
+
+def _addresses(option, value):
+    return [ip_address(option, v) for v in value]
+
+
+def _hosts_parse(option, value):
+    hosts = string_map(option, value)
+    for host, address in hosts.items():
+        if address != "host-gateway":
+            ip_address(f"{option}.{host}", address)
+    return hosts
+
+
 def _list(option, value):
     return [str(v) for v in value]
 
@@ -501,8 +549,8 @@ F = Field
 FIELDS = [
     F("command", "Config.Cmd", parse=_str_list, image="Cmd"),
     F("entrypoint", "Config.Entrypoint", parse=_str_list, image="Entrypoint"),
-    F("env", "Config.Env", "subset", parse=_map, load=_env_load, dump=_env_dump, default={}, image="Env"),
-    F("labels", "Config.Labels", "subset", parse=_map, default={}, image="Labels"),
+    F("env", "Config.Env", "subset", parse=_env_parse, load=_env_load, dump=_env_dump, default={}, image="Env"),
+    F("labels", "Config.Labels", "subset", parse=_labels_parse, default={}, image="Labels"),
     F("published_ports", "HostConfig.PortBindings", "set", parse=_ports_parse, load=_ports_load, dump=_ports_dump, default=[]),
     F("exposed_ports", "Config.ExposedPorts", "set", parse=_exposed_parse, load=lambda v: sorted(v or {}),
       dump=lambda v: {p: {} for p in v}, default=[], image="ExposedPorts"),
@@ -511,22 +559,22 @@ FIELDS = [
     F("network_mode", "HostConfig.NetworkMode", parse=_str, load=lambda v: "bridge" if v in (None, "", "default") else v, container_ref=True),
     F("restart_policy", "HostConfig.RestartPolicy.Name", parse=_str, load=lambda v: v or "no", default="no",
       update="RestartPolicy", zero_updates=True),
-    F("restart_retries", "HostConfig.RestartPolicy.MaximumRetryCount", parse=_int, load=lambda v: v or 0, default=0,
+    F("restart_retries", "HostConfig.RestartPolicy.MaximumRetryCount", parse=_ranged(0), load=lambda v: v or 0, default=0,
       update="RestartPolicy", zero_updates=True),
     F("memory", "HostConfig.Memory", parse=_size, load=lambda v: v or 0, default=0, update="Memory"),
     F("memory_reservation", "HostConfig.MemoryReservation", parse=_size, load=lambda v: v or 0, default=0, update="MemoryReservation"),
     F("memory_swap", "HostConfig.MemorySwap", parse=_swap_parse, load=lambda v: v or 0, update="MemorySwap"),
     F("cpus", "HostConfig.NanoCpus", parse=_cpus_parse, load=lambda v: (v or 0) / 1e9, dump=lambda v: int(round(v * 1e9)), default=0,
       update="NanoCpus"),
-    F("cpu_shares", "HostConfig.CpuShares", parse=_int, load=lambda v: v or 0, default=0, update="CpuShares"),
+    F("cpu_shares", "HostConfig.CpuShares", parse=_ranged(0, 262144), load=lambda v: v or 0, default=0, update="CpuShares"),
     F("cpuset_cpus", "HostConfig.CpusetCpus", parse=_str, load=lambda v: v or "", default="", update="CpusetCpus"),
-    F("pids_limit", "HostConfig.PidsLimit", parse=lambda o, v: max(_int(o, v), 0), load=lambda v: max(v or 0, 0), default=0,
+    F("pids_limit", "HostConfig.PidsLimit", parse=lambda o, v: max(_ranged(-1)(o, v), 0), load=lambda v: max(v or 0, 0), default=0,
       update="PidsLimit", zero_updates=True),
     F("ulimits", "HostConfig.Ulimits", "set", parse=_ulimits_parse, default=[],
       load=lambda v: sorted(f"{u['Name']}:{u['Soft']}:{u['Hard']}" for u in v or []),
       dump=lambda v: [dict(zip(("Name", "Soft", "Hard"), (u.split(":")[0], int(u.split(":")[1]), int(u.split(":")[2])))) for u in v]),
     F("user", "Config.User", parse=_str, image="User"),
-    F("working_dir", "Config.WorkingDir", parse=_str, image="WorkingDir"),
+    F("working_dir", "Config.WorkingDir", parse=_absolute_path, image="WorkingDir"),
     F("hostname", "Config.Hostname", parse=_str),
     F("domainname", "Config.Domainname", parse=_str, default=""),
     F("healthcheck", "Config.Healthcheck", parse=_healthcheck_parse, load=_healthcheck_load, dump=_healthcheck_dump, image="Healthcheck"),
@@ -542,10 +590,10 @@ FIELDS = [
     F("tty", "Config.Tty", parse=_bool, load=bool, default=False),
     F("interactive", "Config.OpenStdin", parse=_bool, load=bool, default=False),
     F("stop_signal", "Config.StopSignal", parse=_str, image="StopSignal"),
-    F("stop_timeout", "Config.StopTimeout", parse=_int),
+    F("stop_timeout", "Config.StopTimeout", parse=_ranged(-1)),
     F("sysctls", "HostConfig.Sysctls", "subset", parse=_sysctls_parse, default={}),
-    F("dns_servers", "HostConfig.Dns", parse=_list, load=lambda v: list(v or []), default=[]),
-    F("etc_hosts", "HostConfig.ExtraHosts", "subset", parse=_map, load=_hosts_load, dump=lambda v: [f"{h}:{ip}" for h, ip in sorted(v.items())],
+    F("dns_servers", "HostConfig.Dns", parse=_addresses, load=lambda v: list(v or []), default=[]),
+    F("etc_hosts", "HostConfig.ExtraHosts", "subset", parse=_hosts_parse, load=_hosts_load, dump=lambda v: [f"{h}:{ip}" for h, ip in sorted(v.items())],
       default={}),
     F("shm_size", "HostConfig.ShmSize", parse=_size),
     F("tmpfs", "HostConfig.Tmpfs", parse=_tmpfs_parse, load=lambda v: dict(v or {}), default={}),
