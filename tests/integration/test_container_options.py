@@ -202,3 +202,19 @@ def test_bad_values_fail_naming_the_option(engine, ansible, prefix, options, opt
     assert words in result["msg"], result["msg"]
     assert inspect(engine, args["name"]) is None
     assert not [c for c in engine.containers.list(all=True) if c.name.startswith(prefix)]
+
+
+def test_values_the_engine_chose_are_not_drift(engine, ansible, prefix):
+    """ipc_mode, runtime and cgroupns_mode left out of the task (from the start, or dropped later) are the engine's to pick."""
+    args = base(prefix)
+    ansible.ok("container", args)
+    chosen = inspect(engine, args["name"])["HostConfig"]
+    assert chosen["IpcMode"] and chosen["Runtime"] and chosen["CgroupnsMode"]  # the engine filled them in
+    args.update(ipc_mode="shareable", runtime=chosen["Runtime"], cgroupns_mode=chosen["CgroupnsMode"])
+    changed = ansible.ok("container", args)
+    assert [c["field"] for c in changed["changes"]] == ["ipc_mode"], changed["changes"]
+    for option in ("ipc_mode", "runtime", "cgroupns_mode"):
+        args.pop(option)
+    again = ansible.ok("container", args)
+    assert again["changed"] is False, again["actions"]
+    assert inspect(engine, args["name"])["HostConfig"]["IpcMode"] == "shareable"
