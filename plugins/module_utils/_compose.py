@@ -472,7 +472,7 @@ def _extra_hosts(where, value):
     return out
 
 
-def _deploy(where, value, options):
+def _deploy(where, value, options, origin):
     for key, item in (value or {}).items():
         if key == "replicas":
             continue
@@ -487,6 +487,7 @@ def _deploy(where, value, options):
                 if k not in allowed:
                     raise ParamError(f"{where}.resources.{part}.{k}", "not supported")
                 options[allowed[k]] = v
+                origin[allowed[k]] = f"deploy.resources.{part}.{k}"
 
 
 def _environment(ctx, name, svc):
@@ -506,8 +507,10 @@ def _environment(ctx, name, svc):
     return env
 
 
-def container_options(ctx, name, svc, params):
-    """The container options (CONTAINER_SPEC names) of one service, without name and labels of its replicas."""
+def container_options(ctx, name, svc, params, origin=None):
+    """The container options (CONTAINER_SPEC names) of one service, without name and labels of its replicas.
+    `origin` gets the service key of an option that does not come from the key _KEYS says (deploy.resources)."""
+    origin = {} if origin is None else origin
     where = f"services.{name}"
     if svc.get("build") is not None and params.get("build") != "never":
         raise ParamError(f"{where}.build", "building images is not supported yet: set build: never to run the service's image")
@@ -578,7 +581,7 @@ def container_options(ctx, name, svc, params):
                 raise ParamError(f"{where}.logging.{key}", "not supported")
         opts["log_driver"] = svc["logging"].get("driver")
         opts["log_options"] = svc["logging"].get("options")
-    _deploy(f"{where}.deploy", svc.get("deploy"), opts)
+    _deploy(f"{where}.deploy", svc.get("deploy"), opts, origin)
     for key in ("memory", "memory_reservation", "memory_swap", "shm_size"):
         if opts.get(key) is not None:
             opts[key] = str(opts[key])
@@ -676,7 +679,8 @@ def plan_project(params, environ):
     by_service = {}
     for svc_name in scope:
         svc = services[svc_name]
-        opts = container_options(ctx, svc_name, svc, params)
+        origin: dict = {}
+        opts = container_options(ctx, svc_name, svc, params, origin)
         opts.update(name=names[svc_name][0] if names[svc_name] else f"{name}-{svc_name}-1", state=state, adopt=True,
                     recreate=params.get("recreate") == "always", wait_timeout=params.get("wait_timeout") or 60)
         option = f"services.{svc_name}"
@@ -686,7 +690,7 @@ def plan_project(params, environ):
         except ParamError as exc:
             key = exc.option.split(".", 2)[-1] if exc.option.startswith(option) else exc.option
             head, _dot, rest = key.partition(".")
-            raise ParamError(f"{option}.{_KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
+            raise ParamError(f"{option}.{origin.get(head) or _KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
         if params.get("timeout") is not None:
             want = dataclasses.replace(want, stop_timeout=params["timeout"])
         fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]

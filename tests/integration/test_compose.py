@@ -1,0 +1,207 @@
+"""dockhand.docker.compose against the real engine: a Compose project through the project core."""
+
+import textwrap
+
+IMAGE = "dockhand/busybox:latest"
+PROJECT = "com.docker.compose.project"
+
+COMPOSE = """
+services:
+  web:
+    image: {image}
+    command: sleep 3600
+    stop_grace_period: 1s
+    environment:
+      MODE: ${{MODE}}
+      GREETING: ${{GREETING:-hello}}
+    ports: ["127.0.0.1::80"]
+    deploy:
+      replicas: 2
+      resources:
+        limits: {{memory: 64m}}
+    depends_on:
+      db: {{condition: service_healthy}}
+    networks: [back]
+  db:
+    image: {image}
+    command: ["sleep", "3600"]
+    stop_grace_period: 1s
+    volumes: ["data:/data"]
+    healthcheck: {{test: "true", interval: 1s, retries: 2}}
+    networks:
+      back: {{aliases: [database]}}
+  cache:
+    image: {image}
+    command: sleep 3600
+    stop_grace_period: 1s
+  tool:
+    image: {image}
+    command: sleep 3600
+    stop_grace_period: 1s
+    profiles: [tools]
+networks:
+  back: {{}}
+volumes:
+  data: {{}}
+"""
+
+
+def write(path, text):
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def project(tmp_path, prefix, mode="one", compose=COMPOSE):
+    """A project directory named after the test's prefix (the project name), with compose.yaml and .env."""
+    src = tmp_path / prefix
+    src.mkdir(exist_ok=True)
+    write(src / "compose.yaml", compose.format(image=IMAGE))
+    write(src / ".env", f"MODE={mode}\n# a comment\nexport UNUSED='x y'\n")
+    return src
+
+
+def state(engine, name):
+    label = {"label": f"{PROJECT}={name}"}
+    containers = sorted((c.name, c.status, c.id) for c in engine.containers.list(all=True, filters=label))
+    networks = sorted(n.name for n in engine.networks.list(filters=label))
+    volumes = sorted(v.name for v in engine.volumes.list(filters=label))
+    return containers, networks, volumes
+
+
+def test_converge_reapply_edit_and_down(engine, ansible, prefix, tmp_path):
+    src = project(tmp_path, prefix)
+    check = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+    assert check["actions"][:3] == [f"create network {prefix}_default", f"create network {prefix}_back", f"create volume {prefix}_data"]
+    containers, networks, volumes = state(engine, prefix)
+    assert [c[:2] for c in containers] == [(f"{prefix}-cache-1", "running"), (f"{prefix}-db-1", "running"),
+                                           (f"{prefix}-web-1", "running"), (f"{prefix}-web-2", "running")]
+    assert networks == [f"{prefix}_back", f"{prefix}_default"] and volumes == [f"{prefix}_data"]
+    web = engine.api.inspect_container(f"{prefix}-web-2")
+    labels = web["Config"]["Labels"]
+    assert labels[PROJECT] == prefix and labels["com.docker.compose.service"] == "web"
+    assert labels["com.docker.compose.container-number"] == "2" and labels["com.docker.compose.oneoff"] == "False"
+    assert labels["com.docker.compose.project.working_dir"] == str(src)
+    assert labels["com.docker.compose.project.config_files"] == str(src / "compose.yaml")
+    assert {"MODE=one", "GREETING=hello"} <= set(web["Config"]["Env"])
+    assert web["HostConfig"]["Memory"] == 64 * 1024 ** 2
+    assert web["Config"]["StopTimeout"] == 1
+    assert list(web["NetworkSettings"]["Networks"]) == [f"{prefix}_back"]
+    db = engine.api.inspect_container(f"{prefix}-db-1")
+    assert db["State"]["Health"]["Status"] == "healthy"  # web waited for it
+    assert {"db", "database"} <= set(db["NetworkSettings"]["Networks"][f"{prefix}_back"]["Aliases"])
+    assert [m["Name"] for m in db["Mounts"]] == [f"{prefix}_data"]
+    assert engine.networks.get(f"{prefix}_back").attrs["Labels"]["com.docker.compose.network"] == "back"
+    assert engine.volumes.get(f"{prefix}_data").attrs["Labels"]["com.docker.compose.volume"] == "data"
+    applied = check.applied
+    assert {c["Name"]: c["Service"] for c in applied["containers"]}[f"{prefix}-web-1"] == "web"
+    assert applied["project_name"] == prefix and len(applied["networks"]) == 2 and len(applied["volumes"]) == 1
+    assert f"{prefix}-tool-1" not in [c[0] for c in containers]  # its profile is not active
+
+    # a changed .env value recreates the web containers only
+    before = {c[0]: c[2] for c in state(engine, prefix)[0]}
+    project(tmp_path, prefix, mode="two")
+    edit = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+    assert {a.split()[2].rstrip(":") for a in edit["actions"]} == {f"{prefix}-web-1", f"{prefix}-web-2"}
+    assert all(a.startswith("recreate container") for a in edit["actions"])
+    assert {(c["resource"], c["field"]) for c in edit["changes"]} == {(f"container {prefix}-web-1", "env"), (f"container {prefix}-web-2", "env")}
+    after = {c[0]: c[2] for c in state(engine, prefix)[0]}
+    assert after[f"{prefix}-db-1"] == before[f"{prefix}-db-1"] and after[f"{prefix}-cache-1"] == before[f"{prefix}-cache-1"]
+    assert after[f"{prefix}-web-1"] != before[f"{prefix}-web-1"]
+    assert "MODE=two" in engine.api.inspect_container(f"{prefix}-web-1")["Config"]["Env"]
+
+    # down: containers and networks go, the volume stays unless remove_volumes
+    down = ansible.converge("compose", {"project_src": str(src), "state": "absent"}, lambda: state(engine, prefix))
+    assert f"remove network {prefix}_back" in down["actions"]
+    assert state(engine, prefix) == ([], [], [f"{prefix}_data"])
+    purge = ansible.converge("compose", {"project_src": str(src), "state": "absent", "remove_volumes": True}, lambda: state(engine, prefix))
+    assert purge["actions"] == [f"remove volume {prefix}_data"]
+    assert state(engine, prefix) == ([], [], [])
+
+
+def test_orphans_profiles_and_scale(engine, ansible, prefix, tmp_path):
+    src = project(tmp_path, prefix)
+    ansible.ok("compose", {"project_src": str(src), "profiles": ["tools"], "scale": {"web": 3}})
+    names = [c[0] for c in state(engine, prefix)[0]]
+    assert f"{prefix}-tool-1" in names and f"{prefix}-web-3" in names
+
+    # without the profile, tool is not an orphan: it stays; scale back to 2 removes web-3
+    fewer = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+    assert fewer["actions"] == [f"remove container {prefix}-web-3 (its volumes are kept)"]
+    assert f"{prefix}-tool-1" in [c[0] for c in state(engine, prefix)[0]]
+
+    # a service removed from the file is an orphan: listed, and removed only with remove_orphans
+    project(tmp_path, prefix, compose=COMPOSE.replace("  cache:\n    image: {image}\n    command: sleep 3600\n    stop_grace_period: 1s\n", ""))
+    kept = ansible.ok("compose", {"project_src": str(src)})
+    assert kept["changed"] is False and kept["orphans"] == [f"container {prefix}-cache-1"]
+    gone = ansible.converge("compose", {"project_src": str(src), "remove_orphans": True}, lambda: state(engine, prefix))
+    assert gone["actions"] == [f"remove container {prefix}-cache-1 (its volumes are kept)"]
+    assert f"{prefix}-tool-1" in [c[0] for c in state(engine, prefix)[0]]
+
+
+def test_files_merged_definition_and_stopped(engine, ansible, prefix, tmp_path):
+    write(tmp_path / "base.yml", f"""
+        name: {prefix}
+        services:
+          app:
+            image: {IMAGE}
+            command: sleep 3600
+            stop_grace_period: 1s
+            environment: [A=1, B=2]
+            labels: {{tier: base}}
+            ports: ["127.0.0.1::80"]
+        """)
+    over = write(tmp_path / "over.yml", """
+        services:
+          app:
+            command: ["sleep", "7200"]
+            environment: {B: "3"}
+            ports: ["127.0.0.1::81"]
+            volumes:
+              - type: tmpfs
+                target: /scratch
+        """)
+    args = {"project_src": str(tmp_path), "files": ["base.yml", str(over)], "state": "stopped"}
+    check = ansible.converge("compose", args, lambda: state(engine, prefix))
+    assert check["actions"] == [f"create network {prefix}_default", f"create container {prefix}-app-1 (from {IMAGE})"]
+    app = engine.api.inspect_container(f"{prefix}-app-1")
+    assert app["State"]["Running"] is False
+    assert app["Config"]["Cmd"] == ["sleep", "7200"] and {"A=1", "B=3"} <= set(app["Config"]["Env"])
+    assert sorted(app["HostConfig"]["PortBindings"]) == ["80/tcp", "81/tcp"] and app["Config"]["Labels"]["tier"] == "base"
+    assert [m["Target"] for m in app["HostConfig"]["Mounts"]] == ["/scratch"]
+
+    inline = {"project_name": prefix, "definition": {"services": {"solo": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s"}}}}
+    solo = ansible.converge("compose", inline, lambda: state(engine, prefix))
+    assert f"create container {prefix}-solo-1 (from {IMAGE})" in solo["actions"]
+    assert solo.applied["orphans"] == [f"container {prefix}-app-1"]
+
+
+def nothing_left(engine, prefix):
+    return (engine.containers.list(all=True, filters={"name": prefix}), engine.networks.list(names=[prefix]),
+            [v for v in engine.volumes.list() if v.name.startswith(prefix)])
+
+
+def test_bad_input_names_the_key_and_leaves_nothing(engine, ansible, prefix, tmp_path):
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("  db:\n", "  db:\n    develop: {{}}\n"))
+    bad = ansible.fails("compose", {"project_src": str(src)})
+    assert bad["msg"] == "services.db.develop: not supported" and bad["option"] == "services.db.develop"
+
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("${{MODE}}", "${{NEEDED:?set NEEDED first}}"))
+    bad = ansible.fails("compose", {"project_src": str(src)})
+    assert bad["option"] == "services.web.environment.MODE"
+    assert "required variable NEEDED is missing a value: set NEEDED first" in bad["msg"]
+
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("64m", "lots"))
+    bad = ansible.fails("compose", {"project_src": str(src)})
+    assert bad["option"] == "services.web.deploy.resources.limits.memory" and "'lots' is not a size" in bad["msg"]
+
+    bad = ansible.fails("compose", {"project_src": str(src), "files": ["missing.yaml"]})
+    assert bad["option"] == "files" and "missing.yaml: no such file" in bad["msg"]
+
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("[back]", "[nowhere]"))
+    bad = ansible.fails("compose", {"project_src": str(src)})
+    assert bad["option"] == "services.web.networks.nowhere"
+
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("image: {image}\n    command: [", "build: .\n    image: {image}\n    command: ["))
+    bad = ansible.fails("compose", {"project_src": str(src)})
+    assert bad["option"] == "services.db.build" and "build: never" in bad["msg"]
+    assert nothing_left(engine, prefix) == ([], [], [])
