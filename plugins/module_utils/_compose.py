@@ -547,7 +547,8 @@ def container_options(ctx, name, svc, params, origin=None):
         opts["network_mode"] = str(mode)
     else:
         nets = []
-        for net, conf in (svc.get("networks") or {"default": None}).items():
+        listed = svc.get("networks") or {"default": None}
+        for net, conf in (dict.fromkeys(listed) if isinstance(listed, list) else listed).items():
             if net not in ctx.networks:
                 raise ParamError(f"{where}.networks.{net}", "is not a network of the Compose model (declare it under the top-level networks)")
             conf = conf or {}
