@@ -11,8 +11,8 @@ short_description: Converge a Compose project (compose files) through the plan/a
 version_added: 0.1.0
 description:
   - Reads Compose files (or an inline O(definition)), and makes the engine match them in one task, through the same
-    networks, volumes and containers core as M(dockhand.docker.project): an exact plan, field-level C(--diff), check
-    mode, safe recreates and a parallel converge. No Compose CLI is needed on the host.
+    networks, volumes and containers core as M(dockhand.docker.project) (an exact plan, field-level C(--diff), check
+    mode, safe recreates and a parallel converge). No Compose CLI is needed on the host.
   - What the module creates carries the labels and names C(docker compose) gives its own (C(com.docker.compose.project),
     C(.service), C(.container-number), C(.oneoff), C(.project.working_dir), C(.project.config_files), and the networks'
     and volumes' C(com.docker.compose.network) / C(com.docker.compose.volume)); containers are named
@@ -35,10 +35,10 @@ description:
     ipc, oom_score_adj, pull_policy, container_name, profiles, scale, deploy.replicas and deploy.resources (limits: cpus,
     memory, pids; reservations: memory). Top-level: services, networks, volumes, name, version (ignored, as Compose
     does)."
-  - A key the module does not implement fails the task before anything is written, naming it (for example
+  - "A key the module does not implement fails the task before anything is written, naming it (for example
     C(services.web.develop: not supported)); C(x-*) extension keys are ignored, as the specification says. Not
     implemented yet, and so refused: C(build) (building images; see O(build)), C(extends), C(secrets), C(configs), the
-    condition C(service_completed_successfully).
+    condition C(service_completed_successfully)."
   - Same option names as M(community.docker.docker_compose_v2) where they mean the same.
 options:
   project_src:
