@@ -329,8 +329,8 @@ def project_name(params, model, environ):
 def check_keys(data):
     for key in data:
         if key not in TOP_KEYS and not str(key).startswith("x-"):
-            raise ParamError(key, "not supported" + (" (secrets and configs need Swarm or a later version of this module)"
-                                                    if key in ("secrets", "configs") else ""))
+            why = " (file-based secrets and configs can come in a later version)" if key in ("secrets", "configs") else ""
+            raise ParamError(key, "not supported" + why)
     for section, allowed in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
         for name, entry in (data.get(section) or {}).items():
             for key in entry or {}:
@@ -650,7 +650,7 @@ def plan_project(params, environ):
     units: list = []
     external: dict = {"networks": [], "volumes": []}
     used_nets = {n for s in scope for n in (services[s].get("networks") or ({} if services[s].get("network_mode") else {"default": None}))}
-    used_vols = {str(v).split(":")[0] if not isinstance(v, dict) else v.get("source") for s in scope for v in services[s].get("volumes") or []}
+    used_vols = {str(v).split(":", maxsplit=1)[0] if not isinstance(v, dict) else v.get("source") for s in scope for v in services[s].get("volumes") or []}
     networks, volumes = {}, {}
     for section, declared, used, kind, spec, label in (
             ("networks", dict({"default": None}, **(data.get("networks") or {})), used_nets, NetworkKind, NETWORK_SPEC, NETWORK),
