@@ -692,8 +692,8 @@ def plan_project(params, environ):
             key = exc.option.split(".", 2)[-1] if exc.option.startswith(option) else exc.option
             head, _dot, rest = key.partition(".")
             raise ParamError(f"{option}.{origin.get(head) or _KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
-        if params.get("timeout") is not None:
-            want = dataclasses.replace(want, stop_timeout=params["timeout"])
+        if params.get("stop_timeout") is not None:
+            want = dataclasses.replace(want, stop_timeout=params["stop_timeout"])
         fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]
         if len(names[svc_name]) > 1 and fixed:
             raise ParamError(f"{option}.ports", f"{fixed[0]} has a fixed host port, which {len(names[svc_name])} replicas cannot all bind")

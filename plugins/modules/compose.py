@@ -133,8 +133,11 @@ options:
     description: Seconds to wait for a container to be running or healthy.
     type: int
     default: 60
-  timeout:
-    description: Seconds to wait for a container to stop before it is killed (over the service's C(stop_grace_period)).
+  stop_timeout:
+    description:
+      - Seconds to wait for a container to stop before it is killed, over each service's C(stop_grace_period).
+      - M(community.docker.docker_compose_v2) calls this C(timeout); here O(timeout) is the connection's timeout for
+        engine calls, as in every module of the collection, so the stop timeout has a name of its own.
     type: int
 extends_documentation_fragment:
   - dockhand.docker.docker
@@ -253,7 +256,7 @@ ARGUMENT_SPEC = dict(
     dependencies=dict(type="bool", default=True),
     wait=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=60),
-    timeout=dict(type="int"),
+    stop_timeout=dict(type="int"),
 )
 
 
