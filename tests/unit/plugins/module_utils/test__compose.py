@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.dockhand.docker.plugins.module_utils import _compose
+from ansible_collections.dockhand.docker.plugins.module_utils import _compose, _compose_model
 from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 
 ENV = {"SET": "value", "EMPTY": ""}
@@ -15,7 +15,7 @@ ENV = {"SET": "value", "EMPTY": ""}
     ("${SET:?err}", "value"), ("${EMPTY?err}", ""), ("no vars", "no vars"),
 ])
 def test_interpolate(text, expected):
-    assert _compose.interpolate(text, ENV, "x") == expected
+    assert _compose_model.interpolate(text, ENV, "x") == expected
 
 
 @pytest.mark.parametrize("text, message", [
@@ -26,48 +26,48 @@ def test_interpolate(text, expected):
 ])
 def test_interpolate_refuses(text, message):
     with pytest.raises(ParamError) as err:
-        _compose.interpolate(text, ENV, "services.web.image")
+        _compose_model.interpolate(text, ENV, "services.web.image")
     assert err.value.option == "services.web.image" and message in err.value.why
 
 
 def test_env_file(tmp_path):
     path = tmp_path / ".env"
     path.write_text("# comment\n\nexport A=1\nB='${A} literal'\nC=\"x ${A}\"\nD=plain # note\nE=${B:-none}\n")
-    assert _compose.read_env_file(str(path), "env_files") == {"A": "1", "B": "${A} literal", "C": "x 1", "D": "plain", "E": "${A} literal"}
+    assert _compose_model.read_env_file(str(path), "env_files") == {"A": "1", "B": "${A} literal", "C": "x 1", "D": "plain", "E": "${A} literal"}
     path.write_text("GOOD=1\nnot a line\n")
     with pytest.raises(ParamError) as err:
-        _compose.read_env_file(str(path), "env_files")
+        _compose_model.read_env_file(str(path), "env_files")
     assert err.value.option == "env_files" and "line 2" in err.value.why
 
 
 def test_environment_precedence(tmp_path):
     (tmp_path / ".env").write_text("A=from-dotenv\nB=from-dotenv\n")
     (tmp_path / "other.env").write_text("A=from-other\n")
-    assert _compose.environment({"project_src": str(tmp_path)}, {"B": "shell"}) == {"A": "from-dotenv", "B": "shell"}
-    assert _compose.environment({"project_src": str(tmp_path), "env_files": ["other.env"]}, {}) == {"A": "from-other"}
+    assert _compose_model.environment({"project_src": str(tmp_path)}, {"B": "shell"}) == {"A": "from-dotenv", "B": "shell"}
+    assert _compose_model.environment({"project_src": str(tmp_path), "env_files": ["other.env"]}, {}) == {"A": "from-other"}
 
 
 def test_file_lookup_with_override(tmp_path):
     (tmp_path / "docker-compose.yml").write_text("services: {}\n")
     (tmp_path / "compose.yaml").write_text("services: {}\n")
     (tmp_path / "compose.override.yml").write_text("services: {}\n")
-    assert _compose._files({"project_src": str(tmp_path)}) == [str(tmp_path / "compose.yaml"), str(tmp_path / "compose.override.yml")]
+    assert _compose_model._files({"project_src": str(tmp_path)}) == [str(tmp_path / "compose.yaml"), str(tmp_path / "compose.override.yml")]
     with pytest.raises(ParamError) as err:
-        _compose._files({"project_src": str(tmp_path / "none")})
+        _compose_model._files({"project_src": str(tmp_path / "none")})
     assert err.value.option == "project_src"
     with pytest.raises(ParamError) as err:
-        _compose._files({"project_src": str(tmp_path), "files": ["missing.yaml"]})
+        _compose_model._files({"project_src": str(tmp_path), "files": ["missing.yaml"]})
     assert err.value.option == "files" and "missing.yaml: no such file" in err.value.why
 
 
 def test_merge_rules():
-    base = _compose.normalize({"services": {"web": {
+    base = _compose_model.normalize({"services": {"web": {
         "image": "a", "command": "sleep 1", "environment": ["A=1", "B=2"], "ports": ["80"], "labels": {"x": "1"},
         "volumes": ["data:/data", "/h:/logs"], "healthcheck": {"test": ["CMD", "a"], "interval": "1s"}}}})
-    over = _compose.normalize({"services": {"web": {
+    over = _compose_model.normalize({"services": {"web": {
         "command": ["sleep", "2"], "environment": {"B": "3"}, "ports": ["81", "80"], "labels": ["y=2"],
         "volumes": [{"type": "bind", "source": "/other", "target": "/logs"}], "healthcheck": {"test": ["CMD", "b"]}}}})
-    web = _compose.merge(base, over)["services"]["web"]
+    web = _compose_model.merge(base, over)["services"]["web"]
     assert web["command"] == ["sleep", "2"] and web["image"] == "a"
     assert web["environment"] == {"A": "1", "B": "3"} and web["labels"] == {"x": "1", "y": "2"}
     assert web["ports"] == ["80", "81"]
@@ -77,7 +77,7 @@ def test_merge_rules():
 
 def load(tmp_path, text, **params):
     (tmp_path / "compose.yaml").write_text(text)
-    return _compose.load(dict({"project_src": str(tmp_path)}, **params), {"TAG": "1.2"})
+    return _compose_model.load(dict({"project_src": str(tmp_path)}, **params), {"TAG": "1.2"})
 
 
 def test_load_interpolates_each_file_and_names_the_key(tmp_path):
@@ -106,7 +106,7 @@ def test_keys_not_supported_are_named():
 
 
 def test_project_name():
-    model = _compose.Model({}, "/srv/My.Shop", (), {})
+    model = _compose_model.Model({}, "/srv/My.Shop", (), {})
     assert _compose.project_name({"project_src": "/srv/My.Shop"}, model, {}) == "myshop"
     assert _compose.project_name({"project_name": "given"}, model, {}) == "given"
     with pytest.raises(ParamError) as err:
