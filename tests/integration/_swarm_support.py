@@ -1,0 +1,198 @@
+"""Throwaway Docker engines for the Swarm tests, each inside a network namespace of its own.
+
+The host's engine, which every other test uses, is never touched: no `docker swarm init` on it, and no second dockerd
+in the host's network namespace (a second dockerd there rewrites docker0 and the host's iptables). Each engine here:
+
+- a network namespace dh17-<n> (n taken atomically: `ip netns add` fails when another run holds that n),
+- a veth pair dh17-<n>h (host side, 10.217.<n>.1/24) / eth0 inside (10.217.<n>.2/24, default route via the host side),
+- the system's dockerd (docker.io 20.10) started with `nsenter --net=` (not `ip netns exec`, which remounts /sys and
+  dockerd then fails with "Devices cgroup isn't mounted"), with its own data root, exec root (its own containerd),
+  pidfile, a unix socket /run/dockhand-swarm/<n>.sock and tcp://10.217.<n>.2:2375 inside the namespace,
+- the base image loaded into it (docker save | docker load).
+
+Two engines reach each other through the host (a swarm manager and a worker): one ACCEPT rule in the host's
+DOCKER-USER chain for 10.217.0.0/16 <-> 10.217.0.0/16, the chain Docker keeps for such rules, removed with the last
+engine. stop() kills the daemon by its pidfile's PID, deletes the namespace (the veth pair goes with it) and the data.
+
+Imported by the test_swarm*.py files (pytest registers the fixtures a test module imports).
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import docker
+import pytest
+
+BASE_IMAGE = "dockhand/busybox:latest"
+RUN_DIR = Path("/run/dockhand-swarm")
+DATA_DIR = Path("/var/lib/dockhand-swarm")
+SUBNETS = "10.217.0.0/16"
+_FORWARD_RULE = ["DOCKER-USER", "-s", SUBNETS, "-d", SUBNETS, "-j", "ACCEPT"]
+_forward_users = []
+_forward_lock = threading.Lock()
+
+
+def _sh(*cmd, check=True, **kwargs):
+    return subprocess.run(list(cmd), check=check, capture_output=True, text=True, **kwargs)
+
+
+class NetnsEngine:
+    """One dockerd in the network namespace dh17-<n>; .host is the docker_host the modules are given."""
+
+    def __init__(self, n):
+        self.n = n
+        self.netns = f"dh17-{n}"
+        self.address = f"10.217.{n}.2"
+        self.socket = RUN_DIR / f"{n}.sock"
+        self.host = f"unix://{self.socket}"
+        self.exec_root = RUN_DIR / f"exec-{n}"
+        self.pidfile = RUN_DIR / f"{n}.pid"
+        self.data_root = DATA_DIR / str(n)
+        self.log = RUN_DIR / f"{n}.log"
+        self.process = None
+        self.client = None
+
+    def start(self):
+        veth = f"dh17-{self.n}h"
+        _sh("ip", "link", "add", veth, "type", "veth", "peer", "name", f"dh17-{self.n}c")
+        _sh("ip", "link", "set", f"dh17-{self.n}c", "netns", self.netns)
+        _sh("ip", "addr", "add", f"10.217.{self.n}.1/24", "dev", veth)
+        _sh("ip", "link", "set", veth, "up")
+        inside = ["ip", "-n", self.netns]
+        _sh(*inside, "link", "set", f"dh17-{self.n}c", "name", "eth0")
+        _sh(*inside, "addr", "add", f"{self.address}/24", "dev", "eth0")
+        _sh(*inside, "link", "set", "eth0", "up")
+        _sh(*inside, "link", "set", "lo", "up")
+        _sh(*inside, "route", "add", "default", "via", f"10.217.{self.n}.1")
+        for path in (self.exec_root, self.data_root):
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+        with open(self.log, "w", encoding="utf-8") as log:
+            # pylint: disable-next=consider-using-with  # the daemon outlives this call; stop() ends it
+            self.process = subprocess.Popen(
+                ["nsenter", f"--net=/var/run/netns/{self.netns}", "dockerd", "--data-root", str(self.data_root),
+                 "--exec-root", str(self.exec_root), "--pidfile", str(self.pidfile), "-H", self.host,
+                 "-H", f"tcp://{self.address}:2375"],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.client = docker.DockerClient(base_url=self.host, timeout=120)  # asks the engine its API version
+                break
+            except Exception:  # pylint: disable=broad-except  # not listening yet
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dockerd in {self.netns} did not start:\n{self.log.read_text()[-3000:]}") from None
+                time.sleep(0.3)
+        save = subprocess.Popen(["docker", "save", BASE_IMAGE], stdout=subprocess.PIPE)  # pylint: disable=consider-using-with
+        subprocess.run(["docker", "-H", self.host, "load", "-q"], stdin=save.stdout, check=True, capture_output=True)
+        save.stdout.close()
+        assert save.wait() == 0
+        return self
+
+    def stop(self):
+        if self.client is not None:
+            self.client.close()
+        pid = None
+        try:
+            pid = int(self.pidfile.read_text().strip())
+        except (OSError, ValueError):
+            pid = self.process.pid if self.process is not None and self.process.poll() is None else None
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pid = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        _unmount_under(self.exec_root)
+        _unmount_under(self.data_root)
+        _sh("ip", "netns", "del", self.netns, check=False)
+        for path in (self.exec_root, self.data_root):
+            shutil.rmtree(path, ignore_errors=True)
+        for path in (self.socket, self.pidfile, self.log):
+            if path.exists():
+                path.unlink()
+
+
+def _unmount_under(path):
+    """Mounts a killed daemon left under its roots (overlay layers, netns files), deepest first."""
+    prefix = str(path) + "/"
+    with open("/proc/self/mounts", encoding="utf-8") as mounts:
+        found = [line.split()[1] for line in mounts if line.split()[1].startswith(prefix)]
+    for mount in sorted(found, key=len, reverse=True):
+        _sh("umount", "-l", mount, check=False)
+
+
+def _forward(add):
+    """The host's DOCKER-USER rule letting two namespaced engines reach each other: added by the first, removed with the last."""
+    with _forward_lock:
+        if add:
+            if not _forward_users and _sh("iptables", "-C", *_FORWARD_RULE, check=False).returncode != 0:
+                _sh("iptables", "-I", *_FORWARD_RULE)
+            _forward_users.append(1)
+        else:
+            _forward_users.pop()
+            if not _forward_users:
+                _sh("iptables", "-D", *_FORWARD_RULE, check=False)
+
+
+def start_engine():
+    """A new engine in a namespace of its own (the first free n from 1 to 250)."""
+    if Path("/run/containerd/containerd.sock").exists():
+        # dockerd 20.10 would share a system containerd (and its moby namespace) with the host's engine
+        raise RuntimeError("a system containerd runs at /run/containerd/containerd.sock: refusing to start a second dockerd")
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 251):
+        if _sh("ip", "netns", "add", f"dh17-{n}", check=False).returncode == 0:
+            break
+    else:
+        raise RuntimeError("no free dh17-<n> network namespace")
+    engine = NetnsEngine(n)
+    _forward(True)
+    try:
+        return engine.start()
+    except BaseException:
+        engine.stop()
+        _forward(False)
+        raise
+
+
+def stop_engine(engine):
+    try:
+        engine.stop()
+    finally:
+        _forward(False)
+
+
+def init_swarm(engine):
+    engine.client.swarm.init(advertise_addr=engine.address, listen_addr=f"{engine.address}:2377")
+    return engine
+
+
+@pytest.fixture(scope="module")
+def swarm_manager():
+    """An engine of its own that is the manager of a swarm of one node, for the module of tests that imports it."""
+    engine = start_engine()
+    try:
+        yield init_swarm(engine)
+    finally:
+        stop_engine(engine)
+
+
+@pytest.fixture
+def fresh_engine():
+    """An engine that is in no swarm, for one test."""
+    engine = start_engine()
+    try:
+        yield engine
+    finally:
+        stop_engine(engine)
