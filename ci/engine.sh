@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Copyright: (c) 2026, dockhand.docker contributors
+# Copyright: dockhand.docker contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Another Docker engine next to the machine's own, for running the test suite against it (issue 18):
 #   ci/engine.sh start VERSION [--containerd-store]   VERSION: 26 (Debian trixie's docker.io 26.1) or 28 (sid's 28.5)

@@ -15,9 +15,9 @@ from pathlib import Path
 import docker
 import pytest
 import requests
+from _engine_support import LOCAL_ENGINE, REGISTRY, REGISTRY_HOST
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REGISTRY = "127.0.0.1:5000"
 MANIFEST_TYPES = ", ".join([
     "application/vnd.docker.distribution.manifest.v2+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -121,14 +121,18 @@ def delete_repository(registry, repository, auth=None):
 
 @pytest.fixture(scope="session", name="registry")
 def registry_fixture():
-    """The plain registry on 127.0.0.1:5000, started by ci/ensure-registry.sh if nothing answers there."""
+    """The plain registry on 127.0.0.1:5000, started by ci/ensure-registry.sh if nothing answers there
+    (another engine's registry, DOCKHAND_REGISTRY, was started with it by ci/engine.sh)."""
+    if not LOCAL_ENGINE or REGISTRY != "127.0.0.1:5000":
+        requests.get(f"http://{REGISTRY}/v2/", timeout=10).raise_for_status()
+        return REGISTRY
     subprocess.run(["bash", str(REPO_ROOT / "ci" / "ensure-registry.sh")], check=True, capture_output=True, timeout=60)
     return REGISTRY
 
 
-def free_port():
+def free_port(host="127.0.0.1"):
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
@@ -139,7 +143,7 @@ def auth_registry_fixture():
     user, password = "dhuser", f"pw-{uuid.uuid4().hex}"
     htpasswd = subprocess.run(["htpasswd", "-Bbn", user, password], check=True, capture_output=True, text=True).stdout
     (workdir / "htpasswd").write_text(htpasswd)
-    address = f"127.0.0.1:{free_port()}"
+    address = f"{REGISTRY_HOST}:{free_port(REGISTRY_HOST)}"  # where the engine reaches the host
     (workdir / "config.yml").write_text(
         "version: 0.1\nlog: {level: warn}\n"
         f"storage: {{filesystem: {{rootdirectory: {workdir}/data}}, delete: {{enabled: true}}}}\n"

@@ -21,7 +21,9 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import (
     engine_errors,
 )
 
-HOST = "unix:///var/run/docker.sock"
+from _engine_support import DOCKER_HOST
+
+HOST = DOCKER_HOST
 BASE_IMAGE = "dockhand/busybox:latest"  # the engine fixture builds it
 
 

@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from _engine_support import ENGINE_SOCKET
+
 ENGINE_NAME = "dockhand-engine.test"
 
 
@@ -37,7 +39,7 @@ def _pem(path, data):
 class TLSFrontEnd:
     """A TLS listener on a free loopback port that passes every connection on to the engine's unix socket."""
 
-    def __init__(self, certfile, keyfile, engine_socket="/var/run/docker.sock"):
+    def __init__(self, certfile, keyfile, engine_socket=ENGINE_SOCKET):
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(certfile, keyfile)
         self.engine_socket = engine_socket

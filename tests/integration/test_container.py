@@ -3,6 +3,7 @@ safe recreate, and bad input."""
 
 import docker
 import pytest
+from _engine_support import REGISTRY
 
 IMAGE = "dockhand/busybox:latest"
 
@@ -280,7 +281,7 @@ def test_check_mode_predicts_pull_of_missing_image(engine, ansible, prefix):
 
 
 def test_pull_always_follows_the_registry_digest(engine, ansible, prefix):
-    repo = f"127.0.0.1:5000/{prefix}/app"
+    repo = f"{REGISTRY}/{prefix}/app"
     built = []
     try:
         for version in ("1", "2"):

@@ -98,6 +98,7 @@ def test_memory_of_a_known_allocation(ansible, prefix, run_container):
     assert 25.0 <= figures["mem_percent"] <= 28.0
 
 
+@pytest.mark.local_engine  # the traffic comes from the host, to the container's address
 def test_network_bytes_and_rates_grow_with_traffic(engine, ansible, prefix, run_container):
     web = run_container("web", command=["sh", "-c", "mkdir -p /www && dd if=/dev/zero of=/www/blob bs=1k count=100 2>/dev/null"
                                                     " && httpd -f -p 8080 -h /www"])

@@ -12,8 +12,9 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import CON
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import CONTAINER_SPEC
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import converge
 
+from _engine_support import REGISTRY
+
 IMAGE = "dockhand/busybox:latest"
-REGISTRY = "127.0.0.1:5000"
 
 
 def task(spec, **given):

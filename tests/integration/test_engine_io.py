@@ -18,11 +18,13 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import con
 from ansible_collections.dockhand.docker.plugins.module_utils._errors import EngineError
 from ansible_collections.dockhand.docker.plugins.module_utils._exec import run_in_container
 
+from _engine_support import DOCKER_HOST
+
 
 @pytest.fixture(params=["socket", "sdk"])
 def client(request):
     """Both transports: straight through the unix socket, and the SDK (as for tcp, ssh and TLS hosts)."""
-    engine = connect({"docker_host": "unix:///var/run/docker.sock"})
+    engine = connect({"docker_host": DOCKER_HOST})
     if request.param == "sdk":
         engine.socket_path = None
     return engine

@@ -13,7 +13,8 @@ import docker
 import pytest
 import requests
 
-pytestmark = pytest.mark.serial  # the rolling update is timed by a 100 ms probe loop
+pytestmark = [pytest.mark.serial,  # the rolling update is timed by a 100 ms probe loop
+              pytest.mark.local_engine]  # and probes the published ports on the host's loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLICAS = 2

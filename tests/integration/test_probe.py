@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.local_engine  # reaches published ports on the host's loopback
+
 
 def free_port():
     """A loopback port nothing listens on (bound, then released)."""
