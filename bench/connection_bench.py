@@ -69,8 +69,11 @@ def timed_run(arm, book, env, community_venv):
     cmd = [ansible_playbook(arm, community_venv), "-i", f"{host},", "-c", ARMS[arm],
            "-e", "ansible_python_interpreter=/usr/bin/python3", str(book)]
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    proc = subprocess.run(cmd, env=env, check=False, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"{arm} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+    return elapsed
 
 
 def start_container():
@@ -128,7 +131,8 @@ def report(data):
         ratio = per_task[arm] / per_task["local"] if per_task.get("local") else None
         lines.append(f"| {ARMS[arm]} | {med[f'{arm}|empty']:.2f} s | {med[f'{arm}|tasks']:.2f} s | {per_task[arm] * 1000:.0f} ms | "
                      + (f"{ratio:.2f}x |" if ratio else "n/a |"))
-    lines += ["", "| 100 MB | dockhand.docker.api | docker cp | dockhand / docker cp speed |", "|---|---:|---:|---:|"]
+    lines += ["", f"Transfers: medians of {opts.get('transfer_repeats', opts['repeats'])} interleaved runs.", "",
+              "| 100 MB | dockhand.docker.api | docker cp | dockhand / docker cp speed |", "|---|---:|---:|---:|"]
     for op in ("put", "fetch"):
         if f"dockhand|{op}" in med:
             ours, theirs = med[f"dockhand|{op}"], med[f"docker_cp|{op}"]
@@ -175,6 +179,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--community-venv", default=os.environ.get("DOCKHAND_COMMUNITY_VENV", ""))
     parser.add_argument("--plot-only", action="store_true")
+    parser.add_argument("--transfers-only", action="store_true", help="measure the transfers again, keep the task times")
     opts = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if opts.plot_only:
@@ -189,11 +194,16 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="dockhand-bench-connection-"))
     start_container()
     try:
-        times = task_costs(opts, work, arms)
+        if opts.transfers_only:
+            data = json.loads((RESULTS / "connection_bench.json").read_text())
+            times = {k: v for k, v in data["times"].items() if not k.endswith(("|put", "|fetch"))}
+            opts.tasks, repeats = data["options"]["tasks"], data["options"]["repeats"]
+        else:
+            times, repeats = task_costs(opts, work, arms), opts.repeats
         times.update(transfer_speeds(work, opts.repeats))
     finally:
         subprocess.run(["docker", "rm", "-f", CONTAINER], check=False, capture_output=True)
-    data = {"options": {"tasks": opts.tasks, "repeats": opts.repeats}, "times": times}
+    data = {"options": {"tasks": opts.tasks, "repeats": repeats, "transfer_repeats": opts.repeats}, "times": times}
     (RESULTS / "connection_bench.json").write_text(json.dumps(data, indent=1))
     text, per_task, med = report(data)
     print(text)

@@ -50,6 +50,14 @@ def _transport(exc):
     return TransportError(f"{exc.__class__.__name__}: {exc}")
 
 
+class _BufferedResponse(http.client.HTTPResponse):
+    """An answer read through a 1 MiB buffer: a streamed archive arrives in fewer, larger reads of the socket."""
+
+    def __init__(self, sock, *args, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp = sock.makefile("rb", buffering=1 << 20)  # nothing was read through the default one yet
+
+
 def request(engine, method, path, *args, query=None, body=None, json_body=None, headers=None):
     """Send a request through engine.socket_path; returns the open http.client response (read it, then close it).
 
@@ -59,6 +67,7 @@ def request(engine, method, path, *args, query=None, body=None, json_body=None, 
     if json_body is not None:
         body, headers["Content-Type"] = json.dumps(json_body).encode(), "application/json"
     connection = _UnixConnection(engine.socket_path, engine.params.get("timeout") or 60)
+    connection.response_class = _BufferedResponse
     try:
         connection.request(method, _url(engine, path, args, query), body=body, headers=headers,
                            encode_chunked=body is not None and not isinstance(body, bytes))
