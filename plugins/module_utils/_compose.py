@@ -25,6 +25,7 @@ from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
 from ._compose_model import Model, as_map, load, read_env_file
 from ._parse import duration_ns
+from ._plan import Action
 from ._project import Unit, _desired, _orphans, _validated, run_units
 from ._volume import VOLUME_SPEC, VolumeKind
 
@@ -451,7 +452,7 @@ def plan_project(params, environ):
         for number, cname in enumerate(names[svc_name], 1):
             unit_want = dataclasses.replace(want, name=cname, extra_labels=dict(labels, **{NUMBER: str(number)}),
                                             known_networks=frozenset(u.want.name for u in units if u.kind is NetworkKind))
-            unit = Unit(ContainerKind, unit_want, f"container {cname}")
+            unit = Unit(KeptContainer if params.get("recreate") == "never" else ContainerKind, unit_want, f"container {cname}")
             by_service[svc_name].append(unit)
             units.append(unit)
     _dependencies(services, scope, by_service, params)
@@ -522,6 +523,29 @@ def _check_cycles(services, scope):
         visit(name, [])
 
 
+class KeptContainer:
+    """The container kind with recreate: never: a container that exists is never recreated. A plan that would recreate
+    it (or pull for that) only starts it when it should run; changes the engine makes in place still apply."""
+
+    kind = ContainerKind.kind
+    phase = ContainerKind.phase
+    desired = staticmethod(ContainerKind.desired)
+    read = staticmethod(ContainerKind.read)
+    apply = staticmethod(ContainerKind.apply)
+    inspect = staticmethod(ContainerKind.inspect)
+
+    @staticmethod
+    def plan(want, actual):
+        plan = ContainerKind.plan(want, actual)
+        if not any(a.verb == "recreate" for a in plan.actions):
+            return plan
+        plan.actions = [a for a in plan.actions if a.verb not in ("recreate", "pull")]
+        plan.changes = []
+        if want.state in ("started", "restarted") and not actual["container"]["State"].get("Running"):
+            plan.add(Action("start", f"container {want.name}", data={"want": want}))
+        return plan
+
+
 def _check_external(client, project, host):
     for section, read in (("networks", client.api.inspect_network), ("volumes", client.api.inspect_volume)):
         for real in project.external[section]:
@@ -564,8 +588,6 @@ def run_compose(client, params, check_mode, environ=None):
     for option in ("remove_images",):
         if params.get(option):
             raise ParamError(option, f"{params[option]!r} is not supported yet")
-    if params.get("recreate") == "never":
-        raise ParamError("recreate", "never is not supported yet (auto or always)")
     project = plan_project(params, environ)
     units = project.units if params.get("state") != "absent" else []
     _check_external(client, project, params.get("docker_host"))

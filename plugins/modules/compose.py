@@ -101,7 +101,8 @@ options:
   recreate:
     description:
       - V(auto) recreates a container only when a field that cannot change in place differs; V(always) recreates every
-        container. V(never) is not implemented yet and fails.
+        container; V(never) never recreates a container that exists (it still starts it, and changes what the engine
+        changes in place, such as memory limits).
     type: str
     choices: [always, never, auto]
     default: auto

@@ -205,3 +205,31 @@ def test_bad_input_names_the_key_and_leaves_nothing(engine, ansible, prefix, tmp
     bad = ansible.fails("compose", {"project_src": str(src)})
     assert bad["option"] == "services.db.build" and "build: never" in bad["msg"]
     assert nothing_left(engine, prefix) == ([], [], [])
+
+
+def test_services_subset_recreate_modes_diff_and_wait(engine, ansible, prefix):
+    def model(x):
+        return {"services": {
+            "a": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "environment": {"X": x},
+                  "healthcheck": {"test": ["CMD", "true"], "interval": "1s"}},
+            "b": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "depends_on": ["a"]}}}
+
+    def args(x="1", **more):
+        return dict({"project_name": prefix, "definition": model(x)}, **more)
+
+    only_b = ansible.converge("compose", args(services=["b"], dependencies=False), lambda: state(engine, prefix))
+    assert [a for a in only_b["actions"] if "container" in a] == [f"create container {prefix}-b-1 (from {IMAGE})", f"start container {prefix}-b-1"]
+    assert [c[0] for c in state(engine, prefix)[0]] == [f"{prefix}-b-1"]
+    waited = ansible.ok("compose", args(wait=True))
+    assert waited["actions"] == [f"create container {prefix}-a-1 (from {IMAGE})", f"start container {prefix}-a-1"]
+    assert engine.api.inspect_container(f"{prefix}-a-1")["State"]["Health"]["Status"] == "healthy"
+
+    kept = ansible.ok("compose", args("2", recreate="never"))
+    assert kept["changed"] is False and kept["actions"] == []
+    predicted = ansible.ok("compose", args("2"), check=True)
+    assert predicted["actions"][0].startswith(f"recreate container {prefix}-a-1: env:")
+    assert predicted["diff"]["before"][f"container {prefix}-a-1"]["env"] == {"X": "1"}
+    assert predicted["diff"]["after"][f"container {prefix}-a-1"]["env"] == {"X": "2"}
+    assert len(predicted["actions"]) == 1
+    forced = ansible.ok("compose", args("1", recreate="always"), check=True)
+    assert sorted(a.split(":")[0].split(" (")[0] for a in forced["actions"]) == [f"recreate container {prefix}-a-1", f"recreate container {prefix}-b-1"]
