@@ -201,15 +201,53 @@ def load(params, environ):
         for path in paths:
             with open(path, encoding="utf-8") as handle:
                 raw.append((path, _yaml(handle.read(), f"files ({path})")))
+    working_dir = os.path.abspath(params.get("project_src") or (os.path.dirname(paths[0]) if paths else os.getcwd()))
     data: dict = {}
     for source, model in raw:
-        try:
-            model = _interpolated(model, env, "")
-        except ParamError as exc:
-            raise ParamError(exc.option.lstrip("."), f"{exc.why} (in {source})") from None
-        data = merge(data, normalize(model))
-    working_dir = os.path.abspath(params.get("project_src") or (os.path.dirname(paths[0]) if paths else os.getcwd()))
+        model = _prepared(model, env, source)
+        base_dir = os.path.dirname(os.path.abspath(source)) if paths else working_dir
+        services = model.get("services") or {}
+        model["services"] = {name: _extended(services, name, source, base_dir, env, ()) for name in services}
+        data = merge(data, model)
     return Model(data, working_dir, tuple(os.path.abspath(p) for p in paths), env)
+
+
+def _prepared(model, env, source):
+    """One file's model, interpolated and normalised; an interpolation error names the key and the file."""
+    try:
+        model = _interpolated(model, env, "")
+    except ParamError as exc:
+        raise ParamError(exc.option.lstrip("."), f"{exc.why} (in {source})") from None
+    return normalize(model)
+
+
+def _extended(services, name, source, base_dir, env, chain):
+    """A service with `extends` resolved: the base service (of the same file, or of `file`) with the service merged over it."""
+    svc = services[name]
+    ext = svc.get("extends")
+    if ext is None:
+        return svc
+    where = f"services.{name}.extends"
+    ext = {"service": ext} if isinstance(ext, str) else ext
+    if not isinstance(ext, dict) or not ext.get("service") or set(ext) - {"service", "file"}:
+        raise ParamError(where, "must be a service name or a mapping with service and file")
+    if ext.get("file"):
+        path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(str(ext["file"]))))
+        if not os.path.isfile(path):
+            raise ParamError(f"{where}.file", f"{path}: no such file")
+        with open(path, encoding="utf-8") as handle:
+            other = _prepared(_yaml(handle.read(), f"{where}.file ({path})"), env, path)
+        base_services, base_source, base_dir = other.get("services") or {}, path, os.path.dirname(path)
+    else:
+        base_services, base_source = services, source
+    key = (base_source, ext["service"])
+    if key in chain or (base_source, ext["service"]) == (source, name):
+        raise ParamError(where, f"forms a cycle through service {ext['service']!r} of {base_source}")
+    if ext["service"] not in base_services:
+        raise ParamError(f"{where}.service", f"{ext['service']!r} is not a service of {base_source}")
+    base = _extended(base_services, ext["service"], base_source, base_dir, env, chain + ((source, name),))
+    mine = {k: v for k, v in svc.items() if k != "extends"}
+    return merge({"services": {name: base}}, {"services": {name: mine}})["services"][name]
 
 
 def as_map(value, where, sep="="):

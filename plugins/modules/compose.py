@@ -32,12 +32,13 @@ description:
     or service_healthy), user, working_dir, hostname, domainname, cap_add, cap_drop, privileged, read_only, init, tty,
     stdin_open, stop_signal, stop_grace_period, sysctls, ulimits, extra_hosts, dns, dns_search, shm_size, mem_limit,
     mem_reservation, memswap_limit, cpus, cpu_shares, cpuset, pids_limit, devices, security_opt, logging, group_add, pid,
-    ipc, oom_score_adj, pull_policy, container_name, profiles, scale, deploy.replicas and deploy.resources (limits: cpus,
+    ipc, oom_score_adj, pull_policy, container_name, profiles, scale, extends (a service of the same file or of
+    C(file)), deploy.replicas and deploy.resources (limits: cpus,
     memory, pids; reservations: memory). Top-level: services, networks, volumes, name, version (ignored, as Compose
     does)."
   - "A key the module does not implement fails the task before anything is written, naming it (for example
     C(services.web.develop: not supported)); C(x-*) extension keys are ignored, as the specification says. Not
-    implemented yet, and so refused: C(build) (building images; see O(build)), C(extends), C(secrets), C(configs), the
+    implemented yet, and so refused: C(build) (building images; see O(build)), C(secrets), C(configs), the
     condition C(service_completed_successfully)."
   - Same option names as M(community.docker.docker_compose_v2) where they mean the same.
 options:

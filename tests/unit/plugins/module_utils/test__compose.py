@@ -185,3 +185,21 @@ def test_replicas():
     with pytest.raises(ParamError) as err:
         _compose.replicas("web", {"scale": 2, "container_name": "x"}, {})
     assert err.value.option == "services.web.container_name"
+
+
+def test_extends_same_file_and_other_file(tmp_path):
+    (tmp_path / "common.yml").write_text("services:\n  base:\n    image: common\n    environment: [A=1]\n    ports: ['80']\n")
+    model = load(tmp_path, "services:\n"
+                           "  proto:\n    extends: {service: base, file: common.yml}\n    environment: {B: '2'}\n"
+                           "  web:\n    extends: proto\n    ports: ['81']\n    command: run\n")
+    web = model.data["services"]["web"]
+    assert web == {"image": "common", "environment": {"A": "1", "B": "2"}, "ports": ["80", "81"], "command": ["run"]}
+    with pytest.raises(ParamError) as err:
+        load(tmp_path, "services:\n  a:\n    extends: b\n  b:\n    extends: a\n")
+    assert err.value.option in ("services.a.extends", "services.b.extends") and "cycle" in err.value.why
+    with pytest.raises(ParamError) as err:
+        load(tmp_path, "services:\n  a:\n    extends: {service: x, file: nope.yml}\n")
+    assert err.value.option == "services.a.extends.file" and "no such file" in err.value.why
+    with pytest.raises(ParamError) as err:
+        load(tmp_path, "services:\n  a:\n    extends: missing\n")
+    assert err.value.option == "services.a.extends.service"
