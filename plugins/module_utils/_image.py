@@ -30,6 +30,8 @@ _HOST_RE = re.compile(rf"^{_HOST}$")
 _PATH = re.compile(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$")
+# the last status line of a push: "TAG: digest: sha256:... size: N"
+_PUSHED = re.compile(r"^(?P<tag>\S+): digest: (?P<digest>\S+:[a-fA-F0-9]{32,}) size: \d+$")
 _IMAGE_ID = re.compile(r"^(?:sha256:[a-f0-9]{12,64}|[a-f0-9]{64})$")
 
 
@@ -321,6 +323,19 @@ class PushWant:
     creds: dict | None
 
 
+def pushed_digest(items, tag):
+    """The manifest digest a push stream reports for tag: its aux record (classic image store) or, as Docker's
+    containerd image store sends no aux record (seen with 28.5), its last status line."""
+    for item in items:
+        if isinstance(item.get("aux"), dict) and item["aux"].get("Digest"):
+            return item["aux"]["Digest"]
+    for item in items:
+        found = _PUSHED.match(str(item.get("status") or ""))
+        if found and found["tag"] == tag:
+            return found["digest"]
+    return None
+
+
 class PushKind:
     """Push the tags whose registry digest is not one the local image already has."""
 
@@ -363,7 +378,7 @@ class PushKind:
         auth = auth_header_config(client, creds, ref.registry)
         items = stream_errors(client.api.push(ref.repository, tag=ref.tag, auth_config=auth, stream=True, decode=True),
                               f"pushing {ref}", ref, creds)
-        digest = next((i["aux"]["Digest"] for i in items if isinstance(i.get("aux"), dict) and i["aux"].get("Digest")), None)
+        digest = pushed_digest(items, ref.tag)
         return Outcome(facts={"pushed": [{"tag": ref.tag, "digest": digest}], "registry_digests": {ref.tag: digest}})
 
     @staticmethod

@@ -250,3 +250,13 @@ def test_build_plans(tmp_path):
     with pytest.raises(ParamError) as err:
         build_plan(tmp_path, same, name="app", args={"N": 1})
     assert err.value.option == "args"
+
+
+def test_pushed_digest_from_aux_or_from_the_status_line():
+    """The classic image store reports a push's digest in an aux record; Docker 28.5's containerd image store sends
+    none, only the status line (seen on ci/engine.sh start 28 --containerd-store): both give the digest."""
+    status = {"status": f"v1: digest: {DIGEST} size: 581"}
+    assert _image.pushed_digest([{"status": "Pushed", "id": "0070"}, status, {"aux": {"Tag": "v1", "Digest": OTHER, "Size": 581}}], "v1") == OTHER
+    assert _image.pushed_digest([{"status": "Pushed", "id": "0070"}, status], "v1") == DIGEST
+    assert _image.pushed_digest([status], "v2") is None
+    assert _image.pushed_digest([{"status": "Pushed"}], "v1") is None
