@@ -131,7 +131,8 @@ def first_member(reader):
         if member is not None and member.type not in _EXTENDED_HEADERS:
             return member, _Content(reader, member.size if member.isfile() else 0)
     reader.unread(block)
-    tar = tarfile.open(fileobj=typing.cast(typing.IO[bytes], reader), mode="r|", bufsize=CHUNK_SIZE)  # pylint: disable=consider-using-with  # nothing to close: the reader is the caller's
+    # nothing to close: the reader is the caller's
+    tar = tarfile.open(fileobj=typing.cast(typing.IO[bytes], reader), mode="r|", bufsize=CHUNK_SIZE)  # pylint: disable=consider-using-with
     member = tar.next()
     return member, (tar.extractfile(member) if member is not None and member.isfile() else _Content(reader, 0))
 

@@ -109,7 +109,8 @@ def hijack(engine, exec_id, tty):
         if response.status >= 400:
             raise _failure(response.status, response.reason, response.read())
         sock.settimeout(None)  # the command may run as long as it needs
-        stream, response.fp = response.fp, None  # taken over: the response must not close it when it goes
+        stream = response.fp
+        response.fp = None  # type: ignore[assignment]  # taken over: the response must not close it when it goes
     except (OSError, http.client.HTTPException) as exc:
         sock.close()
         raise _transport(exc) from None
