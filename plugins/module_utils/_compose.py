@@ -479,7 +479,7 @@ def _network_options(key, conf):
 
 def _dependencies(services, scope, by_service, params):
     """depends_on (and network_mode service:) as the units' `after`; what a dependent needs as the target's `wait`."""
-    conditions = {"service_started": "started", "service_healthy": "healthy"}
+    conditions = {"service_started": "started", "service_healthy": "healthy", "service_completed_successfully": "completed"}
     for name in scope:
         svc = services[name]
         deps = {d: (o or {}).get("condition", "service_started") for d, o in (svc.get("depends_on") or {}).items()}
@@ -490,12 +490,14 @@ def _dependencies(services, scope, by_service, params):
         for dep, condition in deps.items():
             if condition not in conditions:
                 raise ParamError(f"services.{name}.depends_on.{dep}.condition",
-                                 f"{condition!r} is not supported (service_started or service_healthy)")
+                                 f"{condition!r} is not service_started, service_healthy or service_completed_successfully")
             if dep not in by_service:  # out of scope with dependencies: false
                 continue
             for target in by_service[dep]:
                 after.append((target.key, conditions[condition]))
-                target.wait = "healthy" if "healthy" in (target.wait, conditions[condition]) else "started"
+                target.wait = next(w for w in ("completed", "healthy", "started") if w in (target.wait, conditions[condition]))
+                if target.wait == "completed" and target.kind is ContainerKind:
+                    target.kind = OneShot
         for unit in by_service[name]:
             unit.after = list(after)
     if params.get("wait"):
@@ -503,7 +505,8 @@ def _dependencies(services, scope, by_service, params):
             healthy = (services[name].get("healthcheck") or {}).get("test") not in (None, ["NONE"], "NONE") \
                 and not (services[name].get("healthcheck") or {}).get("disable")
             for unit in by_service[name]:
-                unit.wait = "healthy" if healthy or unit.wait == "healthy" else "started"
+                if unit.wait != "completed":
+                    unit.wait = "healthy" if healthy or unit.wait == "healthy" else "started"
     _check_cycles(services, scope)
 
 
@@ -543,6 +546,19 @@ class KeptContainer:
         plan.changes = []
         if want.state in ("started", "restarted") and not actual["container"]["State"].get("Running"):
             plan.add(Action("start", f"container {want.name}", data={"want": want}))
+        return plan
+
+
+class OneShot(KeptContainer):
+    """The container kind for a service others wait on with service_completed_successfully: once it has exited with 0
+    and matches the model, it is done, and is not started again on every run."""
+
+    @staticmethod
+    def plan(want, actual):
+        plan = ContainerKind.plan(want, actual)
+        state = (actual["container"] or {}).get("State") or {}
+        if [a.verb for a in plan.actions] == ["start"] and state.get("Status") == "exited" and state.get("ExitCode") == 0:
+            plan.actions, plan.changes = [], []
         return plan
 
 

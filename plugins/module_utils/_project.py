@@ -23,7 +23,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ._client import CONNECTION_ARGS, engine_errors
 from ._container import ContainerKind
-from ._container_apply import wait_for
+from ._container_apply import logs, wait_for
 from ._container_fields import CONTAINER_SPEC
 from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
@@ -291,7 +291,9 @@ def _schedule(pool, client, units, check_mode, host):
 def _converge_one(client, unit, check_mode, host):
     try:
         converged = converge(unit.kind, client, unit.want, check_mode, host=host)
-        if unit.wait and not check_mode and unit.want.state in ("started", "restarted"):
+        if unit.wait == "completed" and not check_mode and unit.want.state in ("started", "restarted"):
+            _completed(client, unit, host)
+        elif unit.wait and not check_mode and unit.want.state in ("started", "restarted"):
             with engine_errors(f"waiting for {unit.key} to be {unit.wait}", host):
                 wait_for(client, unit.want.name, "healthy" if unit.wait == "healthy" else "running", unit.want.wait_timeout)
     except (ParamError, EngineError) as exc:
@@ -299,6 +301,14 @@ def _converge_one(client, unit, check_mode, host):
     entry = dict(_outcome(unit, "ok"), **result_of(unit.kind, converged, True, facts_key="facts"))
     entry["inspect"] = entry.pop(unit.kind.kind)
     return entry
+
+
+def _completed(client, unit, host):
+    """A dependency that must run to completion (compose's service_completed_successfully): wait for it to exit, with 0."""
+    with engine_errors(f"waiting for {unit.key} to complete", host):
+        status = client.api.wait(unit.want.name, timeout=unit.want.wait_timeout).get("StatusCode")
+        if status != 0:
+            raise EngineError(f"it exited with code {status}; last log lines:\n{logs(client, unit.want.name, 20)}")
 
 
 def _outcome(unit, status, error=None, done=None):

@@ -28,8 +28,9 @@ description:
   - "Service keys: image, command, entrypoint, environment (list or map), env_file, labels, ports (short and long
     syntax), expose, volumes (short and long syntax: named volumes of the model, bind paths relative to the project
     directory, tmpfs), tmpfs, networks (list or map with aliases, ipv4_address, ipv6_address), network_mode (host, none,
-    bridge, service:NAME, container:NAME), restart, healthcheck, depends_on (list, or map with condition service_started
-    or service_healthy), user, working_dir, hostname, domainname, cap_add, cap_drop, privileged, read_only, init, tty,
+    bridge, service:NAME, container:NAME), restart, healthcheck, depends_on (list, or map with condition service_started,
+    service_healthy or service_completed_successfully: a one-shot service that exited with 0 is not run again), user,
+    working_dir, hostname, domainname, cap_add, cap_drop, privileged, read_only, init, tty,
     stdin_open, stop_signal, stop_grace_period, sysctls, ulimits, extra_hosts, dns, dns_search, shm_size, mem_limit,
     mem_reservation, memswap_limit, cpus, cpu_shares, cpuset, pids_limit, devices, security_opt, logging, group_add, pid,
     ipc, oom_score_adj, pull_policy, container_name, profiles, scale, extends (a service of the same file or of
@@ -38,8 +39,7 @@ description:
     does)."
   - "A key the module does not implement fails the task before anything is written, naming it (for example
     C(services.web.develop: not supported)); C(x-*) extension keys are ignored, as the specification says. Not
-    implemented yet, and so refused: C(build) (building images; see O(build)), C(secrets), C(configs), the
-    condition C(service_completed_successfully)."
+    implemented yet, and so refused: C(build) (building images; see O(build)), C(secrets), C(configs)."
   - Same option names as M(community.docker.docker_compose_v2) where they mean the same.
 options:
   project_src:

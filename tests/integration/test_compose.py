@@ -233,3 +233,22 @@ def test_services_subset_recreate_modes_diff_and_wait(engine, ansible, prefix):
     assert len(predicted["actions"]) == 1
     forced = ansible.ok("compose", args("1", recreate="always"), check=True)
     assert sorted(a.split(":")[0].split(" (")[0] for a in forced["actions"]) == [f"recreate container {prefix}-a-1", f"recreate container {prefix}-b-1"]
+
+
+def test_service_completed_successfully(engine, ansible, prefix):
+    def args(init_command):
+        return {"project_name": prefix, "definition": {"services": {
+            "init": {"image": IMAGE, "command": init_command},
+            "app": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s",
+                    "depends_on": {"init": {"condition": "service_completed_successfully"}}}}}}
+
+    check = ansible.converge("compose", args(["true"]), lambda: state(engine, prefix))
+    assert check["actions"][1:] == [f"create container {prefix}-init-1 (from {IMAGE})", f"start container {prefix}-init-1",
+                                    f"create container {prefix}-app-1 (from {IMAGE})", f"start container {prefix}-app-1"]
+    init = engine.api.inspect_container(f"{prefix}-init-1")["State"]
+    assert (init["Status"], init["ExitCode"]) == ("exited", 0)  # done once, not started again by the second run
+
+    failed = ansible.fails("compose", dict(args(["sh", "-c", "echo broken; exit 3"]), remove_orphans=True))
+    status = {r["resource"]: (r["status"], r["error"]) for r in failed["resources"]}
+    assert status[f"container {prefix}-init-1"][0] == "failed" and "exited with code 3" in status[f"container {prefix}-init-1"][1]
+    assert "broken" in failed["msg"] and status[f"container {prefix}-app-1"][0] == "skipped"
