@@ -149,6 +149,11 @@ def copy_content(source, out, digest=None, chunk_size=CHUNK_SIZE):
             digest.update(chunk)
 
 
+def copy_member(tar, member, out, digest=None, chunk_size=CHUNK_SIZE):
+    """copy_content() of a regular member of a tarfile (a whole directory read in stream mode, for example)."""
+    copy_content(tar.extractfile(member), out, digest, chunk_size)
+
+
 # ---- engine calls ----
 
 class MissingFile(EngineError):

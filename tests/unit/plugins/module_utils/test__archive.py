@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.dockhand.docker.plugins.module_utils._archive import (
     ChunkReader,
     copy_content,
+    copy_member,
     file_info,
     file_tar_stream,
     first_member,
@@ -37,6 +38,14 @@ def test_one_file_round_trips_with_mode_and_owner(size):
     assert content == data
     assert after is None
     assert file_info(member) == dict(type="file", size=size, mode=0o4755, uid=1000, gid=70000, mtime=1700000000, link_target=None)
+
+
+def test_members_of_a_tarfile_in_stream_mode():
+    data = os.urandom(5000)
+    tar = tarfile.open(fileobj=ChunkReader(file_tar_stream(io.BytesIO(data), "f", len(data), 0o600)), mode="r|")
+    out = io.BytesIO()
+    copy_member(tar, tar.next(), out)
+    assert out.getvalue() == data
 
 
 def test_long_names_fit():
