@@ -250,8 +250,13 @@ def _environment(ctx, name, svc):
             value = ctx.env.get(key)
             if value is None:
                 continue
-        env[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        env[key] = _text(value)
     return env
+
+
+def _text(value):
+    """A value of the model as the string Compose passes on (booleans in lowercase, as YAML writes them)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def container_options(ctx, name, svc, params, origin=None):
@@ -274,7 +279,7 @@ def container_options(ctx, name, svc, params, origin=None):
             opts[key] = [str(v) for v in svc[key]]
     opts["env"] = _environment(ctx, name, svc) or None
     if svc.get("labels"):
-        opts["labels"] = {k: "" if v is None else str(v) for k, v in svc["labels"].items()}
+        opts["labels"] = {k: "" if v is None else _text(v) for k, v in svc["labels"].items()}
     if svc.get("ports"):
         opts["published_ports"] = [_port(f"{where}.ports[{i}]", p) for i, p in enumerate(svc["ports"])]
     volumes: dict = {"volumes": [], "mounts": []}
@@ -312,7 +317,7 @@ def container_options(ctx, name, svc, params, origin=None):
     if svc.get("stop_grace_period") is not None:
         opts["stop_timeout"] = duration_ns(f"{where}.stop_grace_period", svc["stop_grace_period"]) // 10 ** 9
     if svc.get("sysctls"):
-        opts["sysctls"] = {k: str(v) for k, v in svc["sysctls"].items()}
+        opts["sysctls"] = {k: _text(v) for k, v in svc["sysctls"].items()}
     if svc.get("ulimits"):
         opts["ulimits"] = _ulimits(f"{where}.ulimits", svc["ulimits"])
     if svc.get("extra_hosts"):
