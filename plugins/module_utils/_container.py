@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ._container_apply import MANAGED_LABEL, STEPS, settle_plan, swap_leftovers, update_body
-from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, image_value
+from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, container_refs, image_value, in_place,
+                                matches, parse_fields, with_container_ids)
 from ._errors import EngineError, NotFound, ParamError
 from ._image import Ref, local_image, parse_ref, remote_digest, repo_digests
 from ._parse import docker_name, ip_address
-from ._plan import Action, Change, Plan, compare
+from ._plan import Action, Change, Plan
 
 _ZERO = (0, "", None)
 
@@ -93,10 +94,7 @@ class ContainerKind:
         docker_name("name", params["name"])
         _community_compatibility(params)
         ref = parse_ref("image", params["image"]) if params.get("image") else None
-        fields = {}
-        for option in FIELDS:
-            value = params.get(option.name)
-            fields[option.name] = None if value is None else option.parse(option.name, value)
+        fields = parse_fields(params)
         if params.get("env_file"):
             fields["env"] = dict(_env_file(params["env_file"]), **(fields["env"] or {}))
         networks = None if params.get("networks") is None else _networks("networks", params["networks"])
@@ -125,6 +123,12 @@ class ContainerKind:
             if actual["container"] is None:
                 actual["container"] = client.api.inspect_container(survivor)
         actual["inspect"] = actual["container"]
+        actual["container_ids"] = {}  # container:NAME values of the task, as the engine records them (container:<ID>)
+        for ref in container_refs(want.fields) if actual["container"] else []:
+            try:
+                actual["container_ids"][ref] = client.api.inspect_container(ref)["Id"]
+            except NotFound:
+                pass
         if actual["container"]:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}
@@ -352,19 +356,19 @@ def _field_changes(want, actual, pulling):
         changes.append(Change("image", have["Config"].get("Image") + f" ({have['Image'][7:19]})",
                               want.image + (" (to be pulled)" if pulling else f" ({image['Id'][7:19]})"), "recreate"))
     managed = actual["managed"].get("fields", [])
+    fields = with_container_ids(want.fields, actual.get("container_ids") or {})
     for option in FIELDS:
-        task = want.fields[option.name]
-        expected = _expected(option, task, actual["managed"], image_config, want.fields)
+        task = fields[option.name]
+        expected = _expected(option, task, actual["managed"], image_config, fields)
         # a dropped option the image has no value for must be unset again; any other None is not managed
         must_be_unset = expected is None and task is None and option.image and option.name in managed
         if expected is None and not must_be_unset:
             continue
         current = actual_value(option, have, image_config)
-        if (current in (None, [], {}, "")) if must_be_unset else compare(option.mode, expected, current):
+        if (current in (None, [], {}, "")) if must_be_unset else matches(option, expected, current, managed):
             continue
         shown = {k: (current or {}).get(k) for k in expected} if option.mode == "subset" else current
-        in_place = option.update and (option.zero_updates or expected not in _ZERO)
-        changes.append(Change(option.name, shown, expected, "update" if in_place else "recreate"))
+        changes.append(Change(option.name, shown, expected, "update" if in_place(option, expected, current) else "recreate"))
     return changes
 
 
