@@ -403,7 +403,8 @@ def plan_project(params, environ):
     external: dict = {"networks": [], "volumes": []}
     used_nets = {n for s in scope for n in (services[s].get("networks") or ({} if services[s].get("network_mode") else {"default": None}))}
     used_vols = {str(v).split(":", maxsplit=1)[0] if not isinstance(v, dict) else v.get("source") for s in scope for v in services[s].get("volumes") or []}
-    networks, volumes = {}, {}
+    networks: dict = {}
+    volumes: dict = {}
     for section, declared, used, kind, spec, label in (
             ("networks", dict({"default": None}, **(data.get("networks") or {})), used_nets, NetworkKind, NETWORK_SPEC, NETWORK),
             ("volumes", dict(data.get("volumes") or {}), used_vols, VolumeKind, VOLUME_SPEC, VOLUME)):
@@ -429,7 +430,7 @@ def plan_project(params, environ):
              for s in services}
     ctx = Context(name, model.working_dir, model.env, networks, volumes, {s: (names[s] or [f"{name}-{s}-1"])[0] for s in services})
     state = {"present": "started", "stopped": "stopped", "restarted": "restarted"}.get(params.get("state") or "present", "started")
-    by_service = {}
+    by_service: dict = {}
     for svc_name in scope:
         svc = services[svc_name]
         origin: dict = {}
@@ -585,7 +586,8 @@ def _removals(client, params, project):
     found = _orphans(client, dict(params, state="absent", project=project.name), [], label=f"{PROJECT}={project.name}")
     found = [o for o in found if o.key not in keys]
     of_service = {f"container {n}": s for s, names in project.names.items() for n in names}
-    remove, left = [], []
+    remove: list = []
+    left: list = []
     for unit in found:
         name = unit.want.name
         service = of_service.get(unit.key) or next((s for s in project.known if re.fullmatch(rf"{re.escape(project.name)}-{re.escape(s)}-\d+", name)), None)

@@ -33,7 +33,8 @@ _BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?\Z", re.S)
 
 def interpolate(text, env, where):
     """${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, ${VAR:+alt}, ${VAR+alt}, $VAR and $$."""
-    out, i = [], 0
+    out: list = []
+    i = 0
     while True:
         j = text.find("$", i)
         if j < 0:
