@@ -22,7 +22,7 @@ import threading
 import time
 from collections import namedtuple
 
-from ._client import engine_errors
+from ._client import engine_errors, load_sdk
 from ._errors import APIError, EngineError, NotFound
 from ._socket_stream import frames as socket_frames
 from ._socket_stream import hijack, request_json
@@ -89,9 +89,8 @@ def _start(engine, exec_id, tty):
             sock.close()
         return sock, socket_frames(stream, tty), close
     sdk_sock = engine.api.exec_start(exec_id, tty=tty, socket=True)
-    # The SDK is loaded by now: exec_start() made this socket.
-    from docker.utils.socket import demux_adaptor, frames_iter  # pylint: disable=import-outside-toplevel
-    return _raw_socket(sdk_sock), (demux_adaptor(*frame) for frame in frames_iter(sdk_sock, tty)), sdk_sock.close
+    sdk_socket = load_sdk().utils.socket  # loaded by now: exec_start() made this socket
+    return _raw_socket(sdk_sock), (sdk_socket.demux_adaptor(*frame) for frame in sdk_socket.frames_iter(sdk_sock, tty)), sdk_sock.close
 
 
 def _exit_code(engine, exec_id):

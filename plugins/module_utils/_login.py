@@ -19,6 +19,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 
+from ._client import load_sdk
 from ._errors import APIError, EngineError, ParamError
 from ._image import DOCKER_HUB, normalize_registry
 from ._plan import Action, Change, Plan
@@ -108,10 +109,7 @@ def stored_in_file(config, key):
 
 
 def _credentials():
-    from ._client import load_sdk  # pylint: disable=import-outside-toplevel
-    load_sdk()
-    import docker.credentials  # pylint: disable=import-outside-toplevel
-    return docker.credentials
+    return load_sdk().credentials  # docker.auth imports it with the package
 
 
 def stored_in_helper(helper, key):
