@@ -184,10 +184,21 @@ def _unlock_key(client):
     return Outcome(facts={"swarm_unlock_key": (client.api.get_unlock_key() or {}).get("UnlockKey")})
 
 
-def _get(spec, path):
+def get_path(spec, path):
+    """spec[path[0]][path[1]]..., None where a level is missing."""
     for key in path:
         spec = (spec or {}).get(key)
     return spec
+
+
+def set_path(spec, path, value, merge=False):
+    """Set spec[path[0]][path[1]]... (making the levels), merging into the dict there when merge."""
+    parent = spec
+    for key in path[:-1]:
+        if not isinstance(parent.get(key), dict):
+            parent[key] = {}
+        parent = parent[key]
+    parent[path[-1]] = dict(parent.get(path[-1]) or {}, **value) if merge else value
 
 
 def _option_state(node, raw):
@@ -196,7 +207,7 @@ def _option_state(node, raw):
     if raw is not None:
         spec = raw.get("Spec") or {}
         for option, (path, mode) in SPEC_FIELDS.items():
-            value = _get(spec, path)
+            value = get_path(spec, path)
             state[option] = (value or {}) if mode == "subset" else (bool(value) if option == "autolock_managers" else value)
         state["default_addr_pool"] = raw.get("DefaultAddrPool")
         state["subnet_size"] = raw.get("SubnetSize")
@@ -207,17 +218,8 @@ def _spec(current, wanted):
     """The whole swarm spec to send (the engine replaces it): the current one with the task's fields set."""
     spec = copy.deepcopy(current)
     for option, (path, mode) in SPEC_FIELDS.items():
-        value = wanted.get(option)
-        if value is None:
-            continue
-        parent = spec
-        for key in path[:-1]:
-            if not isinstance(parent.get(key), dict):
-                parent[key] = {}
-            parent = parent[key]
-        if mode == "subset":
-            value = dict(parent.get(path[-1]) or {}, **value)
-        parent[path[-1]] = value
+        if wanted.get(option) is not None:
+            set_path(spec, path, wanted[option], merge=mode == "subset")
     return spec
 
 

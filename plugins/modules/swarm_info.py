@@ -13,7 +13,7 @@ description:
   - Says whether the engine of O(docker_host) is in a swarm and whether it is a manager; on a manager, returns the
     swarm's inspect data and, when asked, its nodes, services and tasks, optionally filtered.
   - Same options and result keys as M(community.docker.docker_swarm_info), so tasks move over by changing the FQCN
-    (C(can_talk_to_docker) is not returned: an engine that does not answer fails the task).
+    (C(can_talk_to_docker) is not returned, since an engine that does not answer fails the task).
   - On a worker or an engine in no swarm, only RV(docker_swarm_active) and RV(docker_swarm_manager) say something;
     the lists are not returned, since only a manager answers for the swarm.
 options:

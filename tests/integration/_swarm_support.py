@@ -4,7 +4,8 @@ The host's engine, which every other test uses, is never touched: no `docker swa
 in the host's network namespace (a second dockerd there rewrites docker0 and the host's iptables). Each engine here:
 
 - a network namespace dh17-<n> (n taken atomically: `ip netns add` fails when another run holds that n),
-- a veth pair dh17-<n>h (host side, 10.217.<n>.1/24) / eth0 inside (10.217.<n>.2/24, default route via the host side),
+- a veth pair dh17-<n>h (host side, 10.217.<n>.1/24) / eth0 inside (10.217.<n>.2/24, a route to 10.217.0.0/16 via the
+  host side and no default route: the other engines are reachable, and a pull fails at once instead of timing out),
 - the system's dockerd (docker.io 20.10) started with `nsenter --net=` (not `ip netns exec`, which remounts /sys and
   dockerd then fails with "Devices cgroup isn't mounted"), with its own data root, exec root (its own containerd),
   pidfile, a unix socket /run/dockhand-swarm/<n>.sock and tcp://10.217.<n>.2:2375 inside the namespace,
@@ -68,7 +69,8 @@ class NetnsEngine:
         _sh(*inside, "addr", "add", f"{self.address}/24", "dev", "eth0")
         _sh(*inside, "link", "set", "eth0", "up")
         _sh(*inside, "link", "set", "lo", "up")
-        _sh(*inside, "route", "add", "default", "via", f"10.217.{self.n}.1")
+        # the other namespaced engines only: no default route, so the engine's pulls (offline here) fail at once
+        _sh(*inside, "route", "add", SUBNETS, "via", f"10.217.{self.n}.1")
         for path in (self.exec_root, self.data_root):
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
