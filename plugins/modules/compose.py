@@ -17,8 +17,8 @@ description:
     C(.service), C(.container-number), C(.oneoff), C(.project.working_dir), C(.project.config_files), and the networks'
     and volumes' C(com.docker.compose.network) / C(com.docker.compose.volume)); containers are named
     C(<project>-<service>-<n>), networks C(<project>_<name>) (the default network C(<project>_default)) and volumes
-    C(<project>_<name>), unless the model gives a C(name) or marks them C(external). So C(docker compose -p <project> ps)
-    lists them.
+    C(<project>_<name>), unless the model gives a C(name) or marks them C(external) (the labels C(docker compose -p <project> ps)
+    selects containers by).
   - "The model: files are looked up in O(project_src) (C(compose.yaml), C(compose.yml), C(docker-compose.yaml),
     C(docker-compose.yml), plus the matching C(.override) file), or O(files) are merged in order (mappings key by key;
     ports, expose, dns, cap_add and other lists added to; service volumes by target; anything else replaced).
