@@ -45,9 +45,48 @@ class ActionModule(ActionBase):
             answer = self._execute_module(module_args=dict(args, dest=remote), task_vars=task_vars)
             if answer.get("failed"):
                 return dict(result, **{k: v for k, v in answer.items() if k not in ("dest", "file")})
+            if answer.get("files") is not None:
+                return dict(result, **self._settle_tree(answer, dest, remote, args))
             return dict(result, **self._settle(answer, dest, remote, args))
         finally:
             self._remove_tmp_path(tmpdir)
+
+    def _fetch(self, remote, dest, mode):
+        """remote (on the host that ran the module) to dest on the controller, through a temporary file and a rename."""
+        os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(dest)), prefix=f".{os.path.basename(dest)}.", suffix=".part")
+        os.close(handle)
+        try:
+            self._connection.fetch_file(remote, temp)
+            os.chmod(temp, int(mode, 8))
+            os.replace(temp, dest)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+    def _settle_tree(self, answer, dest, remote, args):
+        """A directory: each file under it compared with the same path under dest, and fetched when it differs."""
+        if os.path.exists(dest) and not os.path.isdir(dest):
+            return dict(failed=True, option="dest", msg=f"dest: {dest} is a file on the controller; {answer['container_path']} is a directory")
+        force = args.get("force") in (True, "true", "yes")
+        changes, fetch = [], []
+        for rel, source in sorted(answer["files"].items()):
+            local = _local(os.path.join(dest, rel))
+            mode = answer.get("dest_mode") or source["mode"]
+            if force or local is None or local["sha256"] != source["sha256"] or local["mode"] != mode:
+                fetch.append((rel, mode))
+                changes.append({"field": f"files.{rel}", "before": local, "after": {"sha256": source["sha256"], "mode": mode}, "how": "fetch"})
+        out = {"container_path": answer["container_path"], "dest": dest, "files": answer["files"], "changes": changes,
+               "changed": bool(fetch), "actions": []}
+        if fetch:
+            out["actions"] = [f"fetch {len(fetch)} of {len(answer['files'])} files of {answer['container_path']} from container "
+                              f"{args.get('container')} to {dest}"]
+        if self._task.diff:
+            out["diff"] = {"before": {c["field"]: c["before"] for c in changes}, "after": {c["field"]: c["after"] for c in changes}}
+        if fetch and not self._task.check_mode:
+            for rel, mode in fetch:
+                self._fetch(self._connection._shell.join_path(remote, *rel.split("/")), os.path.join(dest, rel), mode)
+        return out
 
     def _settle(self, answer, dest, remote, args):
         """Compare the container's file (as the module reported it) with dest; fetch it there when it differs."""
@@ -68,14 +107,6 @@ class ActionModule(ActionBase):
             out["diff"] = {"before": {"sha256": before and before["sha256"], "mode": before and before["mode"]},
                            "after": {"sha256": answer["checksum"], "mode": mode}} if out["changed"] else {"before": {}, "after": {}}
         if out["changed"] and not self._task.check_mode:
-            handle, temp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(dest)), prefix=f".{os.path.basename(dest)}.", suffix=".part")
-            os.close(handle)
-            try:
-                self._connection.fetch_file(remote, temp)
-                os.chmod(temp, int(mode, 8))
-                os.replace(temp, dest)
-            finally:
-                if os.path.exists(temp):
-                    os.unlink(temp)
+            self._fetch(remote, dest, mode)
         out["file"] = _local(dest) or {}
         return out

@@ -17,10 +17,12 @@ import binascii
 import hashlib
 import os
 import posixpath
+import tarfile
 import tempfile
+import typing
 from dataclasses import dataclass, field
 
-from ._archive import CHUNK_SIZE, fetch_file, put_file, stat_file
+from ._archive import CHUNK_SIZE, ChunkReader, copy_member, fetch_file, put_file, stat_file
 from ._errors import NotFound, ParamError
 from ._plan import Action, Change, Plan
 from ._runner import converge, result_of
@@ -255,6 +257,71 @@ def _local_state(path):
     return {"path": path, "type": "file", "size": size, "mode": f"{st.st_mode & 0o7777:04o}", "owner": f"{st.st_uid}:{st.st_gid}", "sha256": sha}
 
 
+def walk_directory(client, container, path, on_file):
+    """Read the directory path of container in one archive stream; on_file(tar, member, relative path) for each regular
+    file in it (subdirectories too)."""
+    chunks, _stat = client.api.get_archive(container, path, chunk_size=CHUNK_SIZE)
+    reader = ChunkReader(chunks)
+    try:
+        with tarfile.open(fileobj=typing.cast(typing.IO[bytes], reader), mode="r|", bufsize=CHUNK_SIZE) as tar:
+            root = None
+            for member in tar:
+                if root is None:  # the directory itself
+                    root = member.name.rstrip("/")
+                    continue
+                if member.isfile():
+                    on_file(tar, member, posixpath.relpath(member.name, root))
+    finally:
+        reader.close()
+
+
+def _tree(client, want):
+    """{relative path: {sha256, size, mode}} of the files under the directory container_path."""
+    files = {}
+
+    def record(tar, member, rel):
+        digest = hashlib.sha256()
+        copy_member(tar, member, None, digest)
+        files[rel] = {"sha256": digest.hexdigest(), "size": member.size, "mode": f"{member.mode & 0o7777:04o}"}
+    walk_directory(client, want.name, want.container_path, record)
+    return files
+
+
+def tree_changes(files, dest, mode=None):
+    """The files (relative paths) whose copy under dest differs in content or mode, and their Changes."""
+    changed, changes = [], []
+    for rel, source in sorted(files.items()):
+        local = _local_state(os.path.join(dest, rel))
+        wanted_mode = f"{mode:04o}" if mode is not None else source["mode"]
+        if local is None or local["sha256"] != source["sha256"] or local["mode"] != wanted_mode:
+            changed.append(rel)
+            changes.append(Change(f"files.{rel}", local and {"sha256": local["sha256"], "mode": local["mode"]},
+                                  {"sha256": source["sha256"], "mode": wanted_mode}, "fetch"))
+    return changed, changes
+
+
+def _fetch_tree(client, data):
+    """Write the changed files of the container's directory under dest, each through a temporary file and a rename."""
+    wanted = set(data["files"])
+
+    def write(tar, member, rel):
+        if rel not in wanted:
+            return
+        target = os.path.join(data["dest"], rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                copy_member(tar, member, out)
+            os.chmod(temp, data["mode"] if data["mode"] is not None else member.mode & 0o7777)
+            os.replace(temp, target)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    os.makedirs(data["dest"], exist_ok=True)
+    walk_directory(client, data["container"], data["path"], write)
+
+
 class CopyOutKind:
     kind = "file"
     phase = 2
@@ -280,8 +347,13 @@ class CopyOutKind:
         info = stat_file(client, want.name, want.container_path, checksum_algorithm="sha256", follow_links=want.follow)
         if info is None:
             raise ParamError("container_path", f"{want.container_path} does not exist in container {want.name}")
+        if info["type"] == "directory":
+            if os.path.exists(want.dest) and not os.path.isdir(want.dest):
+                raise ParamError("dest", f"{want.dest} is a file; {want.container_path} is a directory")
+            files = _tree(client, want)
+            return {"tree": files, "mode": want.mode, "inspect": {"path": want.dest, "type": "directory"} if os.path.isdir(want.dest) else {}}
         if info["type"] != "file":
-            raise ParamError("container_path", f"{want.container_path} is a {info['type']} in container {want.name}; only a file is copied"
+            raise ParamError("container_path", f"{want.container_path} is a {info['type']} in container {want.name}; only files and directories are copied"
                              + ("" if want.follow or info["type"] != "link" else " (set follow: true to copy what the link points at)"))
         before = _local_state(want.dest)
         source = _state(info, want.container_path)
@@ -295,6 +367,8 @@ class CopyOutKind:
 
     @staticmethod
     def plan(want, actual):
+        if "tree" in actual:
+            return CopyOutKind.plan_tree(want, actual)
         before, after = actual["before"], actual["after"]
         plan = Plan("file", want.dest, before, after)
         plan.facts.update(container_path=want.container_path, dest=want.dest, checksum=actual["source"]["sha256"],
@@ -309,8 +383,28 @@ class CopyOutKind:
         return plan
 
     @staticmethod
+    def plan_tree(want, actual):
+        files = actual["tree"]
+        plan = Plan("directory", want.dest, {}, {})
+        plan.facts.update(container_path=want.container_path, dest=want.dest, files=files,
+                          dest_mode=f"{want.mode:04o}" if want.mode is not None else None)
+        changed, changes = tree_changes(files, want.dest, want.mode)
+        if want.force:
+            changed = sorted(files)
+        if not changed:
+            return plan
+        plan.add(Action("fetch", f"{len(changed)} of {len(files)} files of {want.container_path} from container {want.name} to {want.dest}",
+                        tuple(changes), note="" if changes else "forced", atomic=False,
+                        data={"container": want.name, "path": want.container_path, "dest": want.dest, "mode": want.mode,
+                              "files": changed, "tree": True}))
+        return plan
+
+    @staticmethod
     def apply(client, action):
         data = action.data
+        if data.get("tree"):
+            _fetch_tree(client, data)
+            return
         directory, base = os.path.split(os.path.abspath(data["dest"]))
         handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".part")
         os.close(handle)
@@ -324,6 +418,8 @@ class CopyOutKind:
 
     @staticmethod
     def inspect(client, want):
+        if os.path.isdir(want.dest):
+            return {"path": want.dest, "type": "directory"}
         return _local_state(want.dest) or {}
 
 

@@ -7,33 +7,37 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: container_copy_out
-short_description: Copy a file out of a container to the controller, only when it differs
+short_description: Copy a file or directory out of a container to the controller, only what differs
 version_added: 0.1.0
 description:
-  - Copies one file out of a container (running or not) to O(dest) on the controller, as C(docker cp) does;
-    community.docker has no such module.
+  - Copies a file or a directory out of a container (running or not) to O(dest) on the controller, as C(docker cp)
+    does; community.docker has no such module.
   - Idempotent by content. The file's SHA-256 is computed in the stream from the engine and compared with O(dest) (and
     the mode); O(dest) is written only when it differs, through a temporary file renamed into place. Check mode
     compares without writing.
   - An action plugin fetches the file from the host that runs the module to the controller.
-  - Only a regular file is copied; a directory fails naming O(container_path).
+  - For a directory, each regular file under it (subdirectories too) is compared with the same path under O(dest), and
+    only the files that differ are written. Files under O(dest) that the container does not have are left alone;
+    symbolic links and empty directories are not copied.
 options:
   container:
     description: Name or ID of the container (running or not).
     type: str
     required: true
   container_path:
-    description: The absolute path of the file in the container.
+    description: The absolute path of the file or directory in the container.
     type: str
     required: true
   dest:
     description:
-      - Where to write the file on the controller. An existing directory (or a path ending in C(/)) gets the file's name.
-        Its directory must exist.
+      - Where to write on the controller. An existing directory (or a path ending in C(/)) gets the file or directory
+        by its name in the container, as with C(docker cp). Its parent directory must exist.
     type: path
     required: true
   mode:
-    description: The mode of O(dest), as an octal string such as V('0640'); the file's mode in the container by default.
+    description:
+      - The mode of the file written (of each file, for a directory), as an octal string such as V('0640'); the mode in
+        the container by default.
     type: raw
   follow:
     description: When O(container_path) is a symbolic link, copy the file it points at (else a link fails).
@@ -95,27 +99,32 @@ dest:
   sample: backups/shop.sql
 checksum:
   description: SHA-256 of the file in the container.
-  returned: success
+  returned: when O(container_path) is a file
   type: str
   sample: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 size:
   description: Size of the file in bytes.
-  returned: success
+  returned: when O(container_path) is a file
   type: int
   sample: 10240
 container_mode:
   description: The file's mode in the container.
-  returned: success
+  returned: when O(container_path) is a file
   type: str
   sample: "0644"
 mode:
   description: The mode of O(dest).
-  returned: success
+  returned: when O(container_path) is a file
   type: str
   sample: "0600"
+files:
+  description: For a directory, each file under it (its path relative to O(container_path)) with its SHA-256, size and mode in the container.
+  returned: when O(container_path) is a directory
+  type: dict
+  sample: {"conf/app.ini": {"sha256": "9f86d0...", "size": 120, "mode": "0644"}}
 file:
   description: SHA-256 and mode of O(dest) after the run (before it, in check mode); empty when it does not exist.
-  returned: success
+  returned: when O(container_path) is a file
   type: dict
   sample: {"sha256": "9f86d0...", "mode": "0600"}
 actions:

@@ -121,6 +121,23 @@ def test_copy_out_to_the_controller(engine, ansible, run_container, tmp_path):
     assert [c["field"] for c in check["changes"]] == ["sha256"] and state()[0][1] == content + b"more\n"
 
 
+def test_copy_out_a_directory(engine, ansible, run_container, tmp_path):
+    web = run_container("web")
+    web.exec_run(["sh", "-c", "mkdir -p /srv/app/conf && echo a > /srv/app/a.txt && echo b > /srv/app/conf/b.ini"])
+    args = {"container": web.name, "container_path": "/srv/app", "dest": f"{tmp_path}/"}
+
+    def tree():
+        return sorted((str(p.relative_to(tmp_path)), p.read_text()) for p in tmp_path.rglob("*") if p.is_file())
+
+    check = ansible.converge("container_copy_out", args, tree)
+    assert tree() == [("app/a.txt", "a\n"), ("app/conf/b.ini", "b\n")]
+    assert sorted(check["files"]) == ["a.txt", "conf/b.ini"] and check["dest"] == f"{tmp_path}/app"
+    web.exec_run(["sh", "-c", "echo changed > /srv/app/conf/b.ini"])
+    check = ansible.converge("container_copy_out", args, tree)
+    assert [c["field"] for c in check["changes"]] == ["files.conf/b.ini"]  # only the file that differs
+    assert tree() == [("app/a.txt", "a\n"), ("app/conf/b.ini", "changed\n")]
+
+
 @pytest.mark.parametrize("module, args, option, words", [
     ("container_copy_into", {"content": "dhtest-x", "container_path": "etc/x"}, "container_path", "is not an absolute file path"),
     ("container_copy_into", {"content": "dhtest-x", "container_path": "/no/such/dir/x"}, "container_path", "does not exist in container"),
@@ -129,7 +146,7 @@ def test_copy_out_to_the_controller(engine, ansible, run_container, tmp_path):
     ("container_copy_into", {"content": "dhtest-x", "container_path": "/x", "mode": "rwx"}, "mode", "is not an octal mode"),
     ("container_copy_into", {"content": "dhtest-x!", "content_is_b64": True, "container_path": "/x"}, "content", "is not base64"),
     ("container_copy_out", {"container_path": "/none", "dest": "{tmp}/x"}, "container_path", "does not exist in container"),
-    ("container_copy_out", {"container_path": "/etc", "dest": "{tmp}/x"}, "container_path", "is a directory"),
+    ("container_copy_out", {"container_path": "/bin/sh", "dest": "{tmp}/x"}, "container_path", "is a link"),
     ("container_copy_out", {"container_path": "/etc/passwd", "dest": "{tmp}/no/dir/x"}, "dest", "does not exist"),
 ])
 def test_copy_bad_input(engine, ansible, run_container, tmp_path, module, args, option, words):
