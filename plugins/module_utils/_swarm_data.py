@@ -1,0 +1,184 @@
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
+"""How to read, compare and apply a Swarm secret or config: one kind, two instances (SECRET, CONFIG).
+
+The engine never returns a secret's data, and neither can change after it is made: only its labels change in place.
+So the data is compared through the SHA-256 of the data, kept in the label HASH_LABEL when this collection makes one;
+different data needs a new name, or force (remove and create again, which the engine refuses while services use it).
+The data itself never leaves this file except in the create call: not in the plan, the diff, nor the result.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass, field
+
+from ._errors import NotFound, ParamError
+from ._parse import docker_name, string_map
+from ._plan import Action, Change, Outcome, Plan, compare
+
+HASH_LABEL = "dockhand.sha256"
+MAX_SIZE = {"secret": 500 * 1024, "config": 1000 * 1024}  # swarmkit's limits, refused by the engine only at create
+
+
+@dataclass(frozen=True)
+class DataWant:
+    name: str
+    state: str
+    labels: dict | None = None
+    sha256: str | None = None
+    template_driver: str | None = None
+    force: bool = False
+    data: bytes = field(default=b"", repr=False)
+    data_option: str = "data"
+
+
+def _data(kind, params):
+    """The data as bytes from data (text, or base64 with data_is_b64) or data_src (a file on the engine's host)."""
+    if params.get("data") is not None and params.get("data_src") is not None:
+        raise ParamError("data", "give data or data_src, not both")
+    if params.get("data_src") is not None:
+        option = "data_src"
+        try:
+            with open(params["data_src"], "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise ParamError(option, f"cannot read {params['data_src']}: {exc.strerror}") from None
+    elif params.get("data") is not None:
+        option = "data"
+        data = params["data"].encode("utf-8")
+        if params.get("data_is_b64"):
+            try:
+                data = base64.b64decode(data, validate=True)
+            except binascii.Error:
+                raise ParamError(option, "is not valid base64 (data_is_b64 is true)") from None
+    else:
+        raise ParamError("data", f"state: present needs the {kind}'s data, in data or data_src")
+    if not data:
+        raise ParamError(option, f"a {kind} cannot be empty")
+    if len(data) > MAX_SIZE[kind]:
+        raise ParamError(option, f"is {len(data)} bytes; a {kind} holds at most {MAX_SIZE[kind]}")
+    return option, data
+
+
+class DataKind:
+    """A secret or a config: stateless, both instances differ only in the word and the SDK calls it names."""
+
+    phase = 0
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def desired(self, params):
+        name = docker_name("name", params["name"])
+        if params["state"] == "absent":
+            return DataWant(name, "absent")
+        labels = string_map("labels", params.get("labels"))
+        if labels and HASH_LABEL in labels:
+            raise ParamError(f"labels.{HASH_LABEL}", "is where this collection keeps the data's hash; use another label name")
+        option, data = _data(self.kind, params)
+        return DataWant(name, "present", labels, hashlib.sha256(data).hexdigest(), params.get("template_driver"),
+                        bool(params.get("force")), data, option)
+
+    def read(self, client, want):
+        try:
+            raw = getattr(client.api, f"inspect_{self.kind}")(want.name)
+        except NotFound:
+            raw = None
+        if raw is not None and (raw.get("Spec") or {}).get("Name") != want.name:
+            raw = None  # the engine also finds an object by an ID or an ID's prefix that looks like the name
+        return {"raw": raw, "inspect": _shown(raw)}
+
+    def plan(self, want, actual):
+        raw = actual["raw"]
+        have = None if raw is None else _option_state(raw)
+        target = f"{self.kind} {want.name}"
+        if want.state == "absent":
+            plan = Plan(self.kind, want.name, have, None)
+            if raw is not None:
+                plan.add(Action("remove", target, data={"id": raw["ID"]}))
+            return plan
+        after = {"labels": dict((have or {}).get("labels") or {}, **(want.labels or {})), "data_sha256": want.sha256,
+                 "template_driver": want.template_driver or (have or {}).get("template_driver")}  # None: not managed
+        plan = Plan(self.kind, want.name, have, after)
+        create = {"name": want.name, "data": want.data, "labels": dict(after["labels"], **{HASH_LABEL: want.sha256}),
+                  "template_driver": want.template_driver}
+        if raw is None:
+            plan.add(Action("create", target, data=create))
+            return plan
+        plan.facts.update({f"{self.kind}_id": raw["ID"], f"{self.kind}_name": want.name})
+        fixed = [Change(k, have[k], after[k], "recreate") for k in ("data_sha256", "template_driver") if have[k] != after[k]]
+        labels = [] if compare("subset", want.labels, have["labels"]) else [
+            Change("labels", {k: have["labels"].get(k) for k in want.labels}, want.labels, "update")]
+        if fixed:
+            if not want.force:
+                if fixed[0].field == "template_driver":
+                    option, what = "template_driver", "its template driver differs"
+                elif have["data_sha256"]:
+                    option, what = want.data_option, "its data differs from the task"
+                else:
+                    option, what = want.data_option, f"its data cannot be compared (it has no label {HASH_LABEL})"
+                raise ParamError(option, f"{target}: {what}, and a {self.kind} cannot change: give it a new name (and point the "
+                                 f"services at that), or set force: true to remove it and create it again")
+            plan.add(Action("recreate", target, tuple(fixed + labels), data=dict(create, id=raw["ID"]), atomic=False,
+                            note="the engine refuses while services use it"))
+        elif labels:
+            spec = dict(raw["Spec"], Labels=dict(raw["Spec"].get("Labels") or {}, **want.labels))
+            plan.add(Action("update", target, tuple(labels), data={"id": raw["ID"], "version": raw["Version"]["Index"], "spec": spec}))
+        return plan
+
+    def apply(self, client, action):
+        data = action.data
+        if action.verb in ("remove", "recreate"):
+            getattr(client.api, f"remove_{self.kind}")(data["id"])
+        if action.verb == "update":
+            api = client.api
+            # pylint: disable-next=protected-access  # the SDK has no call for it; its own request helpers
+            api._raise_for_status(api._post_json(api._url(f"/{self.kind}s/{{0}}/update", data["id"]), data=data["spec"],
+                                                 params={"version": data["version"]}))
+            return None
+        if action.verb in ("create", "recreate"):
+            extra = {}
+            if self.kind == "config" and data["template_driver"]:
+                extra["templating"] = {"Name": data["template_driver"]}
+            created = getattr(client.api, f"create_{self.kind}")(data["name"], data["data"], labels=data["labels"], **extra)
+            return Outcome(facts={f"{self.kind}_id": created["ID"], f"{self.kind}_name": data["name"]})
+        return None
+
+    def inspect(self, client, want):
+        return self.read(client, want)["inspect"] or {}
+
+
+def _option_state(raw):
+    spec = raw.get("Spec") or {}
+    labels = dict(spec.get("Labels") or {})
+    sha = labels.pop(HASH_LABEL, None)
+    return {"labels": labels, "data_sha256": sha, "template_driver": (spec.get("Templating") or {}).get("Name")}
+
+
+def _shown(raw):
+    """The inspect data without a config's data (the engine returns it; the task's data is no_log)."""
+    if raw is None or "Data" not in (raw.get("Spec") or {}):
+        return raw
+    return dict(raw, Spec={k: v for k, v in raw["Spec"].items() if k != "Data"})
+
+
+SECRET = DataKind("secret")
+CONFIG = DataKind("config")
+
+# The modules' options (documented in plugins/modules/secret.py and config.py).
+SECRET_SPEC = dict(
+    name=dict(type="str", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    data=dict(type="str", no_log=True),
+    data_is_b64=dict(type="bool", default=False),
+    data_src=dict(type="path"),
+    labels=dict(type="dict"),
+    force=dict(type="bool", default=False),
+)
+CONFIG_SPEC = dict(SECRET_SPEC, template_driver=dict(type="str", choices=["golang"]))
