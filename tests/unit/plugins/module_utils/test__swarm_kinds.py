@@ -44,7 +44,7 @@ def test_swarm_join_already_member_of_that_swarm_and_of_another():
     given = dict(state="join", remote_addrs=["10.0.0.1"], join_token="SWMTKN-1-x")
     assert plan(SwarmKind, SWARM_SPEC, {"node": worker, "raw": None}, **given).actions == []
     with pytest.raises(ParamError) as err:
-        plan(SwarmKind, SWARM_SPEC, {"node": worker, "raw": None}, **dict(given, remote_addrs=["10.9.9.9:2377"]))
+        plan(SwarmKind, SWARM_SPEC, {"node": worker, "raw": None}, state="join", remote_addrs=["10.9.9.9:2377"], join_token="SWMTKN-1-x")
     assert err.value.option == "remote_addrs"
 
 
@@ -88,8 +88,8 @@ SERVICE = {"ID": "v1", "Version": {"Index": 12}, "Spec": {
     "EndpointSpec": {"Mode": "vip", "Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080, "PublishMode": "ingress"}]}}}
 
 
-def service_actual(raw=SERVICE, ids=None):
-    return {"raw": raw, "inspect": raw, "ids": ids or {("networks", "front"): "netid"}, "missing": []}
+def service_actual(ids=None):
+    return {"raw": SERVICE, "inspect": SERVICE, "ids": ids or {("networks", "front"): "netid"}, "missing": []}
 
 
 def test_service_as_the_engine_has_it_plans_nothing():

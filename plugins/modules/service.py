@@ -1,0 +1,325 @@
+#!/usr/bin/python
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: service
+short_description: Create, update in place and remove Docker Swarm services
+version_added: 0.2.0
+description:
+  - Makes a Swarm service match the task, through one plan that check mode, C(--diff) and C(changed) all share. The
+    engine must be a swarm manager.
+  - Each option is compared with the service's spec as the engine returns it; an option not given is not managed. A
+    difference is applied with one call of the engine's service update endpoint, with the spec's version index (a
+    service changed by someone else meanwhile fails the call rather than being overwritten); a service is never
+    removed and created again.
+  - After a create or an update, the module waits (up to O(wait_timeout)) until the service converged - the rolling
+    update completed, or the wanted tasks run. An update the engine rolled back (O(update_config.failure_action=rollback))
+    or paused fails the task and says so, with the engine's reason.
+  - Same option names as M(community.docker.docker_swarm_service) for the same meaning; O(wait_timeout) is an addition.
+    Not here (yet) - placement, healthcheck, hostname, user, working directory, DNS, logging, digest pinning of the
+    image on update, and the other options of community.docker's module.
+options:
+  name:
+    description: Name of the service.
+    type: str
+    required: true
+  state:
+    description: Whether the service should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  image:
+    description: The image of the service's tasks; required to create a service.
+    type: str
+  command:
+    description: The command that replaces the image's entrypoint, as a list or a string split as a shell would.
+    type: raw
+  args:
+    description: Arguments of the command (the image's C(CMD) when O(command) is not given).
+    type: list
+    elements: str
+  env:
+    description:
+      - Environment variables of the tasks, as a dict (values must be strings) or a list of C(NAME=value).
+      - Compared as a whole - a variable the task no longer lists is removed.
+    type: raw
+  labels:
+    description: Labels of the service. Only the keys listed are compared. Values must be strings.
+    type: dict
+  container_labels:
+    description: Labels of the tasks' containers. Only the keys listed are compared. Values must be strings.
+    type: dict
+  mode:
+    description: V(replicated) (O(replicas) tasks) or V(global) (one task per node); fixed when the service is made.
+    type: str
+    choices: [replicated, global]
+  replicas:
+    description: How many tasks a replicated service runs (1 when it is created without it).
+    type: int
+  publish:
+    description: Ports of the service, compared as a whole.
+    type: list
+    elements: dict
+    suboptions:
+      published_port:
+        description: The port on the nodes (the engine picks one when not given, in ingress mode).
+        type: int
+      target_port:
+        description: The port in the container.
+        type: int
+      protocol:
+        description: The protocol.
+        type: str
+        choices: [tcp, udp, sctp]
+      mode:
+        description: V(ingress) (the routing mesh, on every node) or V(host) (on the nodes running a task).
+        type: str
+        choices: [ingress, host]
+  networks:
+    description:
+      - Networks (overlay, usually) the tasks join, by name, or as dicts with C(name) and C(aliases). Compared as a whole.
+      - A network that does not exist fails the task, naming this option.
+    type: list
+    elements: raw
+  mounts:
+    description: Mounts of the tasks' containers, compared as a whole.
+    type: list
+    elements: dict
+    suboptions:
+      source:
+        description: A volume name or, for V(bind), an absolute path on the node.
+        type: str
+      target:
+        description: The absolute path in the container.
+        type: str
+      type:
+        description: The mount type (V(volume) when not given).
+        type: str
+        choices: [bind, volume, tmpfs]
+      readonly:
+        description: Mount read-only.
+        type: bool
+  secrets:
+    description: Secrets the tasks get as files (in C(/run/secrets) unless O(secrets[].filename) is a path); compared as a whole.
+    type: list
+    elements: dict
+    suboptions:
+      secret_name:
+        description: The secret's name; a secret that does not exist fails the task, naming O(secrets).
+        type: str
+        required: true
+      filename:
+        description: The file's name (the secret's name by default).
+        type: str
+      uid:
+        description: The file's owner (0 by default).
+        type: int
+      gid:
+        description: The file's group (0 by default).
+        type: int
+      mode:
+        description: The file's mode, such as V(0o440) (V(0o444) by default).
+        type: int
+  configs:
+    description: Configs the tasks get as files (in C(/) unless O(configs[].filename) is a path); compared as a whole.
+    type: list
+    elements: dict
+    suboptions:
+      config_name:
+        description: The config's name; a config that does not exist fails the task, naming O(configs).
+        type: str
+        required: true
+      filename:
+        description: The file's name (the config's name by default).
+        type: str
+      uid:
+        description: The file's owner (0 by default).
+        type: int
+      gid:
+        description: The file's group (0 by default).
+        type: int
+      mode:
+        description: The file's mode (V(0o444) by default).
+        type: int
+  limits:
+    description: Resource limits of each task.
+    type: dict
+    suboptions:
+      cpus:
+        description: CPUs, such as V(0.5).
+        type: float
+      memory:
+        description: Memory, such as V(256m).
+        type: str
+  reservations:
+    description: Resources reserved for each task (placement needs a node that has them).
+    type: dict
+    suboptions:
+      cpus:
+        description: CPUs, such as V(0.25).
+        type: float
+      memory:
+        description: Memory, such as V(64m).
+        type: str
+  restart_config:
+    description: When the engine restarts a task's container. Only the keys given are compared.
+    type: dict
+    suboptions:
+      condition:
+        description: The condition.
+        type: str
+        choices: [none, on-failure, any]
+      delay:
+        description: The delay between restarts, such as V(5s).
+        type: str
+      max_attempts:
+        description: Restarts before giving up (0 - no limit).
+        type: int
+      window:
+        description: The time a restart has to succeed in, such as V(1m).
+        type: str
+  update_config:
+    description: How a rolling update replaces the tasks. Only the keys given are compared.
+    type: dict
+    suboptions:
+      parallelism:
+        description: Tasks updated at once (0 - all).
+        type: int
+      delay:
+        description: The delay between two batches, such as V(10s).
+        type: str
+      failure_action:
+        description: What the engine does when an update fails; with V(rollback), the module reports the rollback as a failure.
+        type: str
+        choices: [continue, pause, rollback]
+      monitor:
+        description: How long a new task is watched for failure, such as V(5s).
+        type: str
+      max_failure_ratio:
+        description: The share of tasks that may fail (0 to 1).
+        type: float
+      order:
+        description: Stop the old task first, or start the new one first (no downtime, more resources).
+        type: str
+        choices: [stop-first, start-first]
+  rollback_config:
+    description: How a rollback replaces the tasks; the keys of O(update_config).
+    type: dict
+    suboptions:
+      parallelism:
+        description: Tasks rolled back at once (0 - all).
+        type: int
+      delay:
+        description: The delay between two batches.
+        type: str
+      failure_action:
+        description: What the engine does when the rollback fails.
+        type: str
+        choices: [continue, pause, rollback]
+      monitor:
+        description: How long a task is watched for failure.
+        type: str
+      max_failure_ratio:
+        description: The share of tasks that may fail (0 to 1).
+        type: float
+      order:
+        description: Stop-first or start-first.
+        type: str
+        choices: [stop-first, start-first]
+  wait_timeout:
+    description:
+      - Seconds to wait after a create or an update for the service to converge; past it, the task fails with the
+        states of the tasks (a pending task says why, such as no node with the resources). V(0) does not wait.
+    type: int
+    default: 120
+extends_documentation_fragment:
+  - dockhand.docker.docker
+  - dockhand.docker.attributes
+seealso:
+  - module: dockhand.docker.swarm
+  - module: dockhand.docker.secret
+  - module: dockhand.docker.config
+  - module: community.docker.docker_swarm_service
+author:
+  - dockhand.docker maintainers (@dockhand)
+"""
+
+EXAMPLES = r"""
+- name: A web service of 3 tasks on the routing mesh, updated start-first and rolled back on failure
+  dockhand.docker.service:
+    name: web
+    image: registry.example.com/shop/web:1.4
+    replicas: 3
+    env:
+      LOG_LEVEL: info
+    publish:
+      - published_port: 8080
+        target_port: 80
+    networks: [shop]
+    secrets:
+      - secret_name: db-password-v2
+        filename: db-password
+        mode: 0o400
+    limits:
+      cpus: 0.5
+      memory: 256m
+    update_config:
+      parallelism: 1
+      order: start-first
+      failure_action: rollback
+      monitor: 10s
+
+- name: Scale it down
+  dockhand.docker.service:
+    name: web
+    replicas: 1
+
+- name: Remove it
+  dockhand.docker.service:
+    name: web
+    state: absent
+"""
+
+RETURN = r"""
+service:
+  description: The service as the engine reports it after the run (C(docker service inspect)); empty when it does not
+    exist. In check mode, as it is before the run.
+  returned: always
+  type: dict
+service_id:
+  description: The service's ID.
+  returned: when the service exists after the run (or would be kept in check mode)
+  type: str
+actions:
+  description: The plan, one readable line per action (or that would be applied in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: ["update service web: mode: {\"Replicated\": {\"Replicas\": 3}} -> {\"Replicated\": {\"Replicas\": 1}} (update)"]
+changes:
+  description: Every field that differs, with its actual (C(before)) and desired (C(after)) value in the engine's
+    form, and how it converges (C(update), or C(rolling update) when every task is replaced).
+  returned: always
+  type: list
+  elements: dict
+actions_done:
+  description: When an action fails, the actions applied before it.
+  returned: failure
+  type: list
+  elements: str
+"""
+
+from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
+from ansible_collections.dockhand.docker.plugins.module_utils._swarm_service import ServiceKind, SERVICE_SPEC as ARGUMENT_SPEC
+
+
+def main():
+    run_module(ServiceKind, ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()
