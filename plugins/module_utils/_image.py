@@ -480,15 +480,22 @@ class RemoveKind:
         if image is None:
             return Plan("image", str(ref), None, None)
         names = sorted(image.get("RepoTags") or [])
+        also = []  # names the engine removes with ref
         if ref.digest:  # a digest reference is one of the image's names too
             names = sorted(names + [d for d in image.get("RepoDigests") or [] if d.endswith(ref.digest)][:1])
+            if image["Id"] == ref.digest:
+                # Docker's containerd image store: the digest is the image's ID, not a name of its own, and the engine
+                # removes the repository's tags with it (seen with 28.5)
+                repository = canonical_repository(ref.repository)
+                also = [n for n in names if "@" not in n and canonical_repository(n.rpartition(":")[0]) == repository]
         before = {"id": image["Id"], "tags": names}
         data = {"ref": ref, "force": want.force, "prune": want.prune}
-        if not ref.id and len(names) > 1:
-            after = {"id": image["Id"], "tags": [n for n in names if n != str(ref)]}
+        gone = f"; the engine removes {', '.join(also)} with it (containerd image store)" if also else ""
+        if not ref.id and len(names) > len(also) + 1:
+            after = {"id": image["Id"], "tags": [n for n in names if n != str(ref) and n not in also]}
             plan = Plan("image", str(ref), before, after)
             plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),), data=dict(data, force=False),
-                            note=f"image {short_id(image['Id'])} keeps its other names"))
+                            note=f"image {short_id(image['Id'])} keeps its other names{gone}"))
             return plan
         if users and not want.force:
             raise ParamError("force", f"image {ref} ({short_id(image['Id'])}) is used by containers {', '.join(users)}; "
@@ -496,8 +503,8 @@ class RemoveKind:
         if ref.id and len(names) > 1 and not want.force:
             raise ParamError("force", f"image {ref} has several names ({', '.join(names)}); set force: true to remove them all")
         plan = Plan("image", str(ref), before, None)
-        note = f"used by {', '.join(users)}" if users else ""
-        plan.add(Action("remove", f"image {ref}", data=data, note=note))
+        note = (f"used by {', '.join(users)}" if users else "") + gone
+        plan.add(Action("remove", f"image {ref}", data=data, note=note.lstrip("; ")))
         return plan
 
     @staticmethod

@@ -14,3 +14,8 @@ LOCAL_ENGINE = DOCKER_HOST == DEFAULT_HOST
 ENGINE_SOCKET = DOCKER_HOST[len("unix://"):] if DOCKER_HOST.startswith("unix://") else "/var/run/docker.sock"
 REGISTRY = os.environ.get("DOCKHAND_REGISTRY") or "127.0.0.1:5000"
 REGISTRY_HOST = REGISTRY.rsplit(":", 1)[0]
+
+
+def containerd_store(engine):
+    """Whether the engine keeps its images in containerd (Docker's containerd image store) rather than its own store."""
+    return ["driver-type", "io.containerd.snapshotter.v1"] in (engine.info().get("DriverStatus") or [])

@@ -186,6 +186,21 @@ def test_remove_plans():
     assert "several names" in str(err.value)
 
 
+def test_remove_a_digest_reference_on_each_image_store():
+    """Classic store: a digest reference is a name of its own and its tags stay. Docker's containerd image store
+    (28.5): the digest is the image's ID and the engine removes the repository's tags with it; the plan says so."""
+    classic = {"Id": ID1, "RepoTags": ["reg:5000/app:latest", "other:v1"], "RepoDigests": [f"reg:5000/app@{DIGEST}"]}
+    plan = remove_plan({"image": classic, "users": []}, name=f"reg:5000/app@{DIGEST}")
+    assert [a.verb for a in plan.actions] == ["untag"] and plan.after["tags"] == ["other:v1", "reg:5000/app:latest"]
+    containerd = dict(classic, Id=DIGEST)
+    plan = remove_plan({"image": containerd, "users": []}, name=f"reg:5000/app@{DIGEST}")
+    assert plan.after["tags"] == ["other:v1"]
+    assert plan.describe()[0].endswith("the engine removes reg:5000/app:latest with it (containerd image store))")
+    alone = dict(containerd, RepoTags=["reg:5000/app:latest"])
+    assert remove_plan({"image": alone, "users": []}, name=f"reg:5000/app@{DIGEST}").describe() == [
+        f"remove image reg:5000/app@{DIGEST} (the engine removes reg:5000/app:latest with it (containerd image store))"]
+
+
 # --- build hash and plan -------------------------------------------------------------------------------------------
 
 def test_build_hash_inputs():

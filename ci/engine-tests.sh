@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Copyright: dockhand.docker contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The integration tests against other Docker engines (issue 18), one after another:
+#   bash ci/engine-tests.sh [ENGINE...] [-- PYTEST ARGS]
+# ENGINE: 26 (Debian trixie's 26.1), 28 (sid's 28.5), 28c (28.5 with the containerd image store); default: 28c 26.
+# Each engine is started by ci/engine.sh in a network namespace of its own, the tests run with DOCKER_HOST and
+# DOCKHAND_REGISTRY pointing at it (the local_engine tests are deselected there), and the engine is stopped again.
+# DOCKHAND_ENGINE_TESTS picks the test files (default: all of tests/integration). Run after `source ci/setup.sh`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+engines=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do engines+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+[ "${#engines[@]}" -gt 0 ] || engines=(28c 26)
+read -r -a tests <<<"${DOCKHAND_ENGINE_TESTS:-tests/integration}"
+workers="${PYTEST_WORKERS:-3}"
+rc=0
+for engine in "${engines[@]}"; do
+  case "$engine" in
+    26) start=(26); name=dh18-26 ;;
+    28) start=(28); name=dh18-28 ;;
+    28c) start=(28 --containerd-store); name=dh18-28c ;;
+    *) echo "engine-tests: unknown engine $engine (26, 28, 28c)" >&2; exit 2 ;;
+  esac
+  began=$SECONDS
+  printf '\n=== integration tests on %s\n' "$name"
+  exports="$(bash ci/engine.sh start "${start[@]}")"
+  (
+    eval "$exports"
+    set +e
+    python -m pytest -p no:cacheprovider -q -n "$workers" --dist loadfile -m "not serial" "$@" "${tests[@]}"; a=$?
+    python -m pytest -p no:cacheprovider -q -m serial "$@" "${tests[@]}"; b=$?
+    # exit 5 (nothing collected) is fine for a phase only when the other ran tests
+    [ "$a" -eq 5 ] && [ "$b" -eq 0 ] && a=0
+    [ "$b" -eq 5 ] && [ "$a" -eq 0 ] && b=0
+    [ "$a" -eq 0 ] && [ "$b" -eq 0 ]
+  ) || { rc=1; echo "engine-tests: FAILED on $name" >&2; }
+  bash ci/engine.sh stop "$name"
+  echo "engine-tests: $name took $((SECONDS - began)) s" >&2
+done
+exit "$rc"
