@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 from ansible_collections.dockhand.docker.plugins.module_utils._swarm import SWARM_SPEC, SwarmKind
 from ansible_collections.dockhand.docker.plugins.module_utils._swarm_data import CONFIG, HASH_LABEL, SECRET, SECRET_SPEC
+from ansible_collections.dockhand.docker.plugins.module_utils._swarm_node import NODE_SPEC, NodeKind
 from ansible_collections.dockhand.docker.plugins.module_utils._swarm_service import SERVICE_SPEC, ServiceKind
 
 
@@ -111,3 +112,23 @@ def test_service_missing_reference_names_the_option():
     with pytest.raises(ParamError) as err:
         plan(ServiceKind, SERVICE_SPEC, actual, name="web", secrets=[{"secret_name": "pw"}])
     assert err.value.option == "secrets"
+
+
+NODE = {"ID": "n2", "Version": {"Index": 40}, "Spec": {"Role": "worker", "Availability": "active", "Labels": {"a": "1", "b": "2"}}}
+
+
+@pytest.mark.parametrize("given, labels", [
+    ({"labels": {"c": "3"}}, {"a": "1", "b": "2", "c": "3"}),
+    ({"labels": {"c": "3"}, "labels_state": "replace"}, {"c": "3"}),
+    ({"labels_to_remove": ["a", "zz"]}, {"b": "2"}),
+    ({"labels": {}, "labels_state": "replace"}, {}),
+])
+def test_node_labels_merge_replace_remove(given, labels):
+    (action,) = plan(NodeKind, NODE_SPEC, {"raw": NODE, "inspect": NODE}, hostname="n2", **given).actions
+    assert action.data["spec"]["Labels"] == labels and action.data["version"] == 40
+    assert action.data["spec"]["Role"] == "worker" and action.data["spec"]["Availability"] == "active"
+
+
+def test_node_as_it_is_plans_nothing():
+    given = dict(hostname="n2", availability="active", role="worker", labels={"a": "1"})
+    assert plan(NodeKind, NODE_SPEC, {"raw": NODE, "inspect": NODE}, **given).actions == []
