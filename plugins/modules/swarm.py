@@ -59,7 +59,7 @@ options:
     elements: str
   join_token:
     description:
-      - With O(state=join), the swarm's worker or manager join token (RV(swarm.JoinTokens) of the manager). The token
+      - With O(state=join), the swarm's worker or manager join token (C(JoinTokens) in RV(swarm) of a manager). The token
         decides the role the engine joins with. Never shown in the output.
     type: str
   force:
