@@ -165,6 +165,9 @@ class EngineAPI:
     def info(self):
         return self._engine.read("info", "/info")
 
+    def version(self):
+        return self._engine.read("version", "/version")
+
     def containers(self, all=False, filters=None):  # pylint: disable=redefined-builtin  # the SDK's signature
         query = {"all": "1" if all else "0", "filters": _filters(filters)}
         return self._engine.read("containers", "/containers/json", query=query, sdk_kwargs=dict(all=all, filters=filters))

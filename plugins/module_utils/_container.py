@@ -26,9 +26,10 @@ from ._container_apply import MANAGED_LABEL, STEPS, settle_plan, swap_leftovers,
 from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, container_refs, image_value, in_place,
                                 matches, parse_fields, with_container_ids)
 from ._errors import EngineError, NotFound, ParamError
-from ._image import Ref, local_image, parse_ref, remote_digest, repo_digests
+from ._container_compat import comparison, comparisons, compatible_params, image_label_check
+from ._image import Ref, check_platform, local_image, parse_ref, remote_digest, repo_digests
 from ._parse import docker_name, ip_address
-from ._plan import Action, Change, Plan
+from ._plan import Action, Change, Plan, compare
 
 _ZERO = (0, "", None)
 
@@ -54,6 +55,15 @@ class ContainerWant:
     host: Optional[str]
     extra_labels: dict = field(default_factory=dict)    # labels the caller adds (dockhand.project): not task options
     known_networks: frozenset = frozenset()             # networks that exist by the time the plan is applied
+    # community.docker's switches (see _container_compat.py); the defaults are dockhand's behaviour
+    comparisons: dict = field(default_factory=dict)
+    image_comparison: str = "desired-image"            # desired-image | current-image
+    image_name_mismatch: str = "ignore"                # ignore | recreate
+    image_label_mismatch: str = "ignore"               # ignore | fail
+    paused: Optional[bool] = None
+    cleanup: bool = False                               # with detach: false, remove the container after it ran
+    kill_signal: Optional[str] = None                  # the signal of force_kill
+    platform: Optional[str] = None
 
 
 def _env_file(path):
@@ -92,7 +102,7 @@ class ContainerKind:
     @staticmethod
     def desired(params):
         docker_name("name", params["name"])
-        _community_compatibility(params)
+        params = compatible_params(params)
         ref = parse_ref("image", params["image"]) if params.get("image") else None
         fields = parse_fields(params)
         if params.get("env_file"):
@@ -105,7 +115,11 @@ class ContainerKind:
             wait="healthy" if state == "healthy" else (params.get("wait") or "none"), wait_timeout=params.get("wait_timeout") or 60,
             detach=params.get("detach") is not False, restart=bool(params.get("restart")), recreate=bool(params.get("recreate")),
             adopt=bool(params.get("adopt")), keep_volumes=params.get("keep_volumes", True) is not False,
-            force_kill=bool(params.get("force_kill")), stop_timeout=params.get("stop_timeout"), host=params.get("docker_host"))
+            force_kill=bool(params.get("force_kill")), stop_timeout=params.get("stop_timeout"), host=params.get("docker_host"),
+            comparisons=comparisons(params, params.keys()), image_comparison=params.get("image_comparison") or "desired-image",
+            image_name_mismatch=params.get("image_name_mismatch") or "ignore",
+            image_label_mismatch=params.get("image_label_mismatch") or "ignore", paused=params.get("paused"),
+            cleanup=bool(params.get("cleanup")), kill_signal=params.get("kill_signal"), platform=_platform(params.get("platform")))
         _check_conflicts(want)
         return want
 
@@ -168,6 +182,7 @@ class ContainerKind:
         if settle:
             plan.add(settle)
         pulling = _pull_action(want, actual, plan)
+        image_label_check(want, actual["image"])
         if have is None:
             if not want.ref:
                 raise ParamError("image", f"is needed to create {target}")
@@ -175,6 +190,7 @@ class ContainerKind:
             plan.add(Action("create", target, data=data, note=f"from {want.image}"))
             if want.state in ("started", "restarted"):
                 plan.add(Action("start", target, data=dict(data, new=True)))
+                _pause_action(want, plan, target, running=True, paused=False)
             return plan
 
         changes = _field_changes(want, actual, pulling) if want.ref else []
@@ -190,6 +206,7 @@ class ContainerKind:
             start = want.state in ("started", "restarted") or (want.state == "present" and running)
             plan.add(Action("recreate", target, all_changes, data=dict(data, start=start), atomic=False,
                             note="forced by recreate: true" if not recreate else _carry_note(want, have, actual["image"])))
+            _pause_action(want, plan, target, running=start, paused=False)
             return plan
         if changes:
             swap = actual_value(FIELDS_BY_NAME["memory_swap"], have, None)
@@ -198,14 +215,7 @@ class ContainerKind:
             plan.add(action)
         if net_change:
             plan.changes.append(net_change)
-        if want.state == "started" and not running:
-            plan.add(Action("start", target, data=data))
-        elif want.state == "stopped" and running:
-            plan.add(Action("stop", target, data=data))
-        elif want.state == "restarted" or (want.restart and want.state == "started"):
-            plan.add(Action("restart", target, data=data))
-        if plan.actions and want.state in ("started", "stopped") and running != (want.state == "started"):
-            plan.changes.append(Change("running", running, want.state == "started", "start/stop"))
+        _run_state_actions(want, have, plan, target)
         return plan
 
     @staticmethod
@@ -241,14 +251,39 @@ def pull_policy(params):
     return policy
 
 
-def _community_compatibility(params):
-    """community.docker's two switches whose only supported value is this module's behaviour."""
-    if params.get("container_default_behavior") == "compatibility":
-        raise ParamError("container_default_behavior", "compatibility is not supported: options the task does not set are never compared "
-                                                       "(community.docker's no_defaults); set the options you rely on explicitly")
-    if params.get("networks_cli_compatible") is False:
-        raise ParamError("networks_cli_compatible", "false is not supported: the first network replaces the default bridge, as with "
-                                                    "docker run --network; list bridge in networks to keep it")
+def _run_state_actions(want, have, plan, target):
+    """Start, stop, restart, pause or unpause an existing container as the task's state says."""
+    data = {"want": want}
+    running, paused = bool(have["State"].get("Running")), bool(have["State"].get("Paused"))
+    if paused and want.paused is False or (paused and want.state in ("stopped", "restarted")):
+        plan.add(Action("unpause", target, data=data))
+        paused = False
+    if want.state == "started" and not running:
+        plan.add(Action("start", target, data=data))
+    elif want.state == "stopped" and running:
+        plan.add(Action("stop", target, data=data))
+    elif want.state == "restarted" or (want.restart and want.state == "started"):
+        plan.add(Action("restart", target, data=data))
+    if plan.actions and want.state in ("started", "stopped") and running != (want.state == "started"):
+        plan.changes.append(Change("running", running, want.state == "started", "start/stop"))
+    _pause_action(want, plan, target, running=want.state in ("started", "restarted") or (running and want.state == "present"), paused=paused)
+
+
+def _pause_action(want, plan, target, running, paused):
+    """paused: true pauses the running container (community.docker's paused)."""
+    if want.paused and running and not paused:
+        plan.add(Action("pause", target, data={"want": want}))
+        plan.changes.append(Change("paused", False, True, "pause"))
+
+
+def _platform(value):
+    """A platform as community.docker takes it: 'linux/amd64', or just 'amd64' or 'linux' (the rest the engine's own)."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if "/" not in text:
+        text = text if text in ("linux", "windows") else f"linux/{text}"
+    return text if text in ("linux", "windows") else check_platform("platform", text)
 
 
 def _carry_note(want, have, image):
@@ -351,20 +386,25 @@ def _expected(option, task, managed, image_config, fields):
 def _field_changes(want, actual, pulling):
     have, image = actual["container"], actual["image"]
     image_config = (image or {}).get("Config") or {}
-    changes = []
-    if pulling or (image and image["Id"] != have.get("Image")):
-        changes.append(Change("image", have["Config"].get("Image") + f" ({have['Image'][7:19]})",
-                              want.image + (" (to be pulled)" if pulling else f" ({image['Id'][7:19]})"), "recreate"))
+    changes = [change for change in [_image_change(want, have, image, pulling)] if change]
     managed = actual["managed"].get("fields", [])
     fields = with_container_ids(want.fields, actual.get("container_ids") or {})
     for option in FIELDS:
         task = fields[option.name]
+        how = comparison(want, option.name)
+        if how == "ignore":
+            continue
+        current = actual_value(option, have, image_config)
+        if how == "allow_more_present":  # what the task lists must be there; more is fine, nothing dropped is removed
+            if task is None or compare("contains", task, current):
+                continue
+            changes.append(Change(option.name, current, task, "update" if in_place(option, task, current) else "recreate"))
+            continue
         expected = _expected(option, task, actual["managed"], image_config, fields)
         # a dropped option the image has no value for must be unset again; any other None is not managed
         must_be_unset = expected is None and task is None and option.image and option.name in managed
         if expected is None and not must_be_unset:
             continue
-        current = actual_value(option, have, image_config)
         if (current in (None, [], {}, "")) if must_be_unset else matches(option, expected, current, managed):
             continue
         shown = {k: (current or {}).get(k) for k in expected} if option.mode == "subset" else current
@@ -372,11 +412,36 @@ def _field_changes(want, actual, pulling):
     return changes
 
 
+def _image_change(want, have, image, pulling):
+    """The image field's change, if any: by image ID (dockhand's default), by the name the container was made from
+    (image_comparison: current-image), and by name as well as ID (image_name_mismatch: recreate)."""
+    if comparison(want, "image") == "ignore":
+        return None
+    named = have["Config"].get("Image") or ""
+    by_name = _same_image_name(named, want.ref)
+    if want.image_comparison == "current-image":
+        moved = not by_name
+    else:
+        moved = pulling or bool(image and image["Id"] != have.get("Image"))
+        moved = moved or (want.image_name_mismatch == "recreate" and not by_name)
+    if not moved:
+        return None
+    return Change("image", named + f" ({have['Image'][7:19]})",
+                  want.image + (" (to be pulled)" if pulling else f" ({image['Id'][7:19]})" if image else ""), "recreate")
+
+
+def _same_image_name(named, ref):
+    try:
+        return str(parse_ref("image", named)) == str(ref)
+    except ParamError:  # the container was made from an image ID
+        return False
+
+
 def _network_actions(want, actual, target):
     have = actual["container"]
     attached = have["NetworkSettings"].get("Networks") or {}
     wanted = want.networks
-    if wanted is None and not actual["managed"].get("networks"):
+    if comparison(want, "networks") == "ignore" or (wanted is None and not actual["managed"].get("networks")):
         return [], None
     actions = []
     wanted = wanted or []
@@ -389,13 +454,14 @@ def _network_actions(want, actual, target):
                                   note="to change its endpoint"))
         actions.append(Action("connect", f"{target} to network {net['name']}", data={"want": want, "network": net}))
     listed = {n["name"] for n in wanted}
-    for name in sorted(set(actual["managed"].get("networks", [])) - listed):
+    dropped = set() if comparison(want, "networks") == "allow_more_present" else set(actual["managed"].get("networks", [])) - listed
+    for name in sorted(dropped):
         if name in attached:
             actions.append(Action("disconnect", f"{target} from network {name}", data={"want": want, "network": name}, note="no longer listed"))
     if not actions:
         return [], None
     before = sorted(attached)
-    after = sorted((set(attached) - (set(actual["managed"].get("networks", [])) - listed)) | listed)
+    after = sorted((set(attached) - dropped) | listed)
     return actions, Change("networks", before, after if after != before else [n["name"] for n in wanted], "connect/disconnect")
 
 

@@ -102,7 +102,8 @@ def create(client, want, name=None, inherit=None):
     image = str(want.ref) if want.ref else inherit["Image"]  # a task without image keeps the container's image
     image_volumes = ((client.api.inspect_image(image).get("Config") or {}).get("Volumes") or {}) if inherit else {}
     body, networks = create_body(want, inherit, image, image_volumes)
-    result = client.api.post_json("/containers/create", body, query={"name": name or want.name})
+    query = {"name": name or want.name, **({"platform": want.platform} if want.platform else {})}
+    result = client.api.post_json("/containers/create", body, query=query)
     try:
         for net in networks + _networks_of_others(inherit, want):
             _connect(client, result["Id"], net)
@@ -146,7 +147,9 @@ def _remove_quietly(client, cid):
 def stop(client, cid, want):
     """Stop (or kill) the container. Without stop_timeout the engine uses the container's own stop timeout, as
     `docker stop` does; stop_timeout: 0 stops at once."""
-    if want.force_kill:
+    if want.force_kill and want.kill_signal:
+        client.api.kill(cid, signal=want.kill_signal)
+    elif want.force_kill:
         client.api.kill(cid)
     else:
         client.api.stop(cid, timeout=want.stop_timeout)
@@ -201,7 +204,7 @@ def _after_start(client, cid, want):
 # ---- one function per verb ----
 
 def _pull(client, action):
-    pull(client, action.data["want"].ref)
+    pull(client, action.data["want"].ref, action.data["want"].platform)
 
 
 def _create(client, action):
@@ -212,7 +215,10 @@ def _start(client, action):
     want = action.data["want"]
     try:
         client.api.start(want.name)
-        return _after_start(client, want.name, want)
+        outcome = _after_start(client, want.name, want)
+        if not want.detach and want.cleanup:  # community.docker's cleanup: a one-off run's container goes once it ran
+            client.api.remove_container(want.name, force=True, v=True)
+        return outcome
     except Exception as exc:  # pylint: disable=broad-except
         if not action.data.get("new") or not want.detach:
             raise
@@ -231,6 +237,14 @@ def _restart(client, action):
     stop(client, want.name, want)  # stop + start rather than the SDK's restart, which always sends a 10 s timeout
     client.api.start(want.name)
     return _after_start(client, want.name, want)
+
+
+def _pause(client, action):
+    client.api.pause(action.data["want"].name)
+
+
+def _unpause(client, action):
+    client.api.unpause(action.data["want"].name)
 
 
 def _update(client, action):
@@ -323,6 +337,7 @@ def _settle(client, action):
 STEPS = {
     "pull": _pull, "create": _create, "start": _start, "stop": _stop, "restart": _restart, "update": _update,
     "connect": _connect_step, "disconnect": _disconnect, "remove": _remove, "recreate": _recreate, "settle": _settle,
+    "pause": _pause, "unpause": _unpause,
 }
 
 

@@ -859,4 +859,17 @@ CONTAINER_SPEC = dict(
     container_default_behavior=dict(type="str", choices=["compatibility", "no_defaults"]),
     networks_cli_compatible=dict(type="bool"),
     keep_volumes=dict(type="bool", default=True),
+    # community.docker's switches (_container_compat.py) and run options
+    comparisons=dict(type="dict"),
+    image_comparison=dict(type="str", choices=["desired-image", "current-image"]),
+    image_label_mismatch=dict(type="str", choices=["ignore", "fail"]),
+    image_name_mismatch=dict(type="str", choices=["ignore", "recreate"]),
+    pull_check_mode_behavior=dict(type="str", choices=["image_not_present", "always"]),
+    command_handling=dict(type="str", choices=["compatibility", "correct"]),
+    cleanup=dict(type="bool", default=False),
+    output_logs=dict(type="bool", default=False),
+    paused=dict(type="bool"),
+    removal_wait_timeout=dict(type="float"),
+    kill_signal=dict(type="str"),
+    platform=dict(type="str"),
 )

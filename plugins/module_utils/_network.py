@@ -15,7 +15,6 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from ._client import load_sdk
 from ._errors import NotFound, ParamError
 from ._parse import docker_name, ip_address, ip_network, string_map
 from ._plan import Action, Change, Plan, describe_changes, field_changes, merged
@@ -30,7 +29,13 @@ FIELDS = {
     "attachable": "value",
     "enable_ipv6": "value",
     "labels": "subset",
+    "enable_ipv4": "value",
+    "scope": "value",
+    "ingress": "value",
+    "config_only": "value",
+    "config_from": "value",
 }
+IPV4_SWITCH_API = (1, 47)  # Docker 28: the first engine that can make a network without IPv4
 
 
 def _ipam_block(index, block):
@@ -144,9 +149,18 @@ class NetworkKind:
             "attachable": params.get("attachable"),
             "enable_ipv6": params.get("enable_ipv6"),
             "labels": string_map("labels", params.get("labels")),
+            "enable_ipv4": params.get("enable_ipv4"),
+            "scope": params.get("scope"),
+            "ingress": params.get("ingress"),
+            "config_only": params.get("config_only"),
+            "config_from": params.get("config_from"),
         }
         connected = None if params.get("connected") is None else list(dict.fromkeys(params["connected"]))
-        return NetworkWant(params["name"], params["state"], config, connected, bool(params.get("purge_connected")),
+        # community.docker's appends: false (written by the task) makes connected the exact list, as purge_connected does
+        purge = bool(params.get("purge_connected")) or params.get("appends") is False
+        if purge and connected is None:
+            connected = []
+        return NetworkWant(params["name"], params["state"], config, connected, purge,
                            params.get("recreate") or "never", bool(params.get("force")))
 
     @staticmethod
@@ -169,6 +183,11 @@ class NetworkKind:
                 "attachable": bool(raw.get("Attachable")),
                 "enable_ipv6": bool(raw.get("EnableIPv6")),
                 "labels": raw.get("Labels") or {},
+                "enable_ipv4": raw.get("EnableIPv4", True),
+                "scope": raw.get("Scope") or "local",
+                "ingress": bool(raw.get("Ingress")),
+                "config_only": bool(raw.get("ConfigOnly")),
+                "config_from": (raw.get("ConfigFrom") or {}).get("Network") or None,
             }
             # running and stopped containers alike (the network's own inspect lists only running ones)
             for c in client.api.containers(all=True, filters={"network": raw["Name"]}):
@@ -181,6 +200,8 @@ class NetworkKind:
                     client.api.inspect_container(wanted)
                 except NotFound:
                     actual["missing"].append(wanted)
+        if want.config["enable_ipv4"] is False:
+            actual["api_version"] = client.api.version().get("ApiVersion")
         have, driver = actual["state"], want.config["driver"]
         if want.state == "present" and driver and (have is None or have["driver"] != driver):
             actual["drivers"] = sorted((client.info().get("Plugins") or {}).get("Network") or [])
@@ -204,6 +225,10 @@ class NetworkKind:
 
         if actual["missing"]:
             raise ParamError("connected", f"no such container: {', '.join(actual['missing'])}")
+        api = tuple(int(p) for p in (actual.get("api_version") or "99.0").split("."))
+        if want.config["enable_ipv4"] is False and api < IPV4_SWITCH_API:
+            raise ParamError("enable_ipv4", f"false needs Docker Engine 28 or newer (API 1.47); this engine speaks API {actual['api_version']}, "
+                                            "where every network has IPv4")
         if actual["drivers"] is not None and want.config["driver"] not in actual["drivers"]:
             raise ParamError("driver", f"unknown network driver {want.config['driver']!r}; the engine has {', '.join(actual['drivers'])}")
 
@@ -305,25 +330,23 @@ def _endpoint(client, container, network):
 
 
 def _create(client, name, config):
-    """Create the network from settings in option space (desired, or merged over the old network's on a recreate)."""
-    types = load_sdk().types  # only writes load the SDK
+    """Create the network from settings in option space (desired, or merged over the old network's on a recreate).
+    The body is written here: the SDK's create_network has no config_only, config_from or enable_ipv4."""
     blocks = config.get("ipam_config") or []
-    ipam = None
+    body: dict[str, Any] = {"Name": name, "Driver": config.get("driver") or "bridge", "CheckDuplicate": True,
+                            "Internal": bool(config.get("internal")), "Attachable": bool(config.get("attachable")),
+                            "EnableIPv6": bool(config.get("enable_ipv6")), "Ingress": bool(config.get("ingress")),
+                            "ConfigOnly": bool(config.get("config_only"))}
+    optional = {"Options": config.get("driver_options"), "Labels": config.get("labels"), "Scope": config.get("scope"),
+                "ConfigFrom": {"Network": config["config_from"]} if config.get("config_from") else None}
     if blocks or config.get("ipam_driver") or config.get("ipam_driver_options"):
-        pools = [types.IPAMPool(subnet=b["subnet"], iprange=b.get("iprange"), gateway=b.get("gateway"), aux_addresses=b.get("aux_addresses"))
-                 for b in blocks]
-        ipam = types.IPAMConfig(driver=config.get("ipam_driver") or "default", pool_configs=pools, options=config.get("ipam_driver_options") or None)
-    client.api.create_network(
-        name,
-        driver=config.get("driver") or "bridge",
-        options=config.get("driver_options") or None,
-        ipam=ipam,
-        internal=bool(config.get("internal")),
-        labels=config.get("labels") or None,
-        enable_ipv6=bool(config.get("enable_ipv6")),
-        attachable=bool(config.get("attachable")),
-        check_duplicate=True,
-    )
+        pools = [{k: v for k, v in (("Subnet", b["subnet"]), ("IPRange", b.get("iprange")), ("Gateway", b.get("gateway")),
+                                    ("AuxiliaryAddresses", b.get("aux_addresses"))) if v} for b in blocks]
+        optional["IPAM"] = {"Driver": config.get("ipam_driver") or "default", "Config": pools, "Options": config.get("ipam_driver_options") or {}}
+    body.update({k: v for k, v in optional.items() if v})
+    if config.get("enable_ipv4") is False:
+        body["EnableIPv4"] = False
+    client.api.post_json("/networks/create", body)
 
 
 # The module's options (documented in plugins/modules/network.py); also used for the entries of dockhand.docker.project.
@@ -348,4 +371,10 @@ NETWORK_SPEC = dict(
     purge_connected=dict(type="bool", default=False),
     recreate=dict(type="str", default="never", choices=["never", "options-changed", "always"]),
     force=dict(type="bool", default=False),
+    appends=dict(type="bool"),
+    enable_ipv4=dict(type="bool"),
+    scope=dict(type="str", choices=["local", "global", "swarm"]),
+    ingress=dict(type="bool"),
+    config_only=dict(type="bool"),
+    config_from=dict(type="str"),
 )

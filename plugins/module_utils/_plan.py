@@ -21,6 +21,8 @@ from typing import Any
 #   set     same members, any order (lists)
 #   subset  every desired key present with an equal value (a desired None: the key is absent); other keys are left alone
 #   blocks  lists of dicts, matched in any order, each desired dict compared as a subset of one actual dict
+#   contains  what the task lists must be present, more is fine: list members (any order), dict keys with equal values,
+#             else equal (community.docker's comparisons: allow_more_present)
 
 
 def _canon(value):
@@ -42,6 +44,13 @@ def compare(mode, want, have):
         return sorted(map(_canon, want)) == sorted(map(_canon, have or []))
     if mode == "subset":
         return _subset(want, have)
+    if mode == "contains":
+        if isinstance(want, dict):
+            return _subset(want, have)
+        if isinstance(want, list):
+            present = set(map(_canon, have or []))
+            return all(_canon(item) in present for item in want)
+        return want == have
     if mode == "blocks":
         remaining = list(have or [])
         if len(remaining) != len(want):

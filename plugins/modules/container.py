@@ -621,15 +621,86 @@ options:
     default: false
   container_default_behavior:
     description:
-    - Accepted so community.docker tasks run unchanged. This module always behaves as community.docker's V(no_defaults)
-      (an option the task does not set is not compared); V(compatibility) is refused with an explanation.
+    - V(no_defaults), the default, compares only the options the task sets.
+    - V(compatibility) gives the options community.docker defaulted before its 3.0 their old defaults (O(auto_remove),
+      O(init), O(interactive), O(privileged), O(read_only), O(tty) and O(paused) false, O(memory) V(0)), so they are
+      compared, and a container that differs is recreated.
     type: str
     choices: [compatibility, no_defaults]
   networks_cli_compatible:
     description:
-    - Accepted so community.docker tasks run unchanged. This module always behaves as V(true) (the first network replaces
-      the default bridge, as C(docker run --network) does); V(false) is refused with an explanation.
+    - V(true) (and unset, this module's behaviour) makes the first of O(networks) replace the default bridge, as
+      C(docker run --network) does.
+    - V(false) keeps the container on the default bridge too (community.docker's old behaviour).
     type: bool
+  comparisons:
+    description:
+    - How options are compared with the container, as community.docker documents it. Keys are option names (and
+      V(image), V(networks)), or V(*) for every option; values are V(strict) (the default, this module's behaviour, where
+      what the task sets must match exactly, and what an earlier run set and the task dropped is removed),
+      V(ignore) (never compared, only used when the container is created), or V(allow_more_present) (lists and
+      dictionaries, where what the task lists must be present, more is fine, and nothing dropped is removed).
+    type: dict
+  image_comparison:
+    description:
+    - V(desired-image), the default, recreates the container when the image the task names now has another ID than
+      the container's image (a tag moved). V(current-image) compares only the image name the container was made from.
+    type: str
+    choices: [desired-image, current-image]
+  image_name_mismatch:
+    description:
+    - V(ignore), the default, compares the image by ID only, so a container made from the same image under another name
+      is left alone. V(recreate) also recreates it when the names differ (community.docker's default since its 4.0;
+      this module keeps the ID compare as the default because the same image under a new name changes nothing inside
+      the container).
+    type: str
+    choices: [ignore, recreate]
+  image_label_mismatch:
+    description:
+    - V(ignore), the default, leaves the image's own labels alone. V(fail) refuses a task that does not set every label
+      the image sets, before anything is written.
+    type: str
+    choices: [ignore, fail]
+  pull_check_mode_behavior:
+    description:
+    - Accepted so community.docker tasks run unchanged. Check mode here always asks the engine and the registry, so it
+      predicts a pull exactly (V(always) and V(image_not_present) behave the same).
+    type: str
+    choices: [image_not_present, always]
+  command_handling:
+    description:
+    - V(correct), the default, keeps O(command) and O(entrypoint) as lists. V(compatibility) joins a list into one
+      string and splits it by shell rules, and takes an empty O(command) or O(entrypoint) as not given, as
+      community.docker did before 3.0.
+    type: str
+    choices: [compatibility, correct]
+  cleanup:
+    description:
+    - With O(detach=false), remove the container once it ran and its output was read. The next run creates it again.
+    type: bool
+    default: false
+  output_logs:
+    description:
+    - Accepted so community.docker tasks run unchanged. With O(detach=false) the output is always returned as RV(output).
+    type: bool
+    default: false
+  paused:
+    description:
+    - V(true) pauses the running container (its processes are frozen); V(false) unpauses it. Unset leaves it as it is.
+    type: bool
+  removal_wait_timeout:
+    description:
+    - Accepted so community.docker tasks run unchanged. The engine's remove call returns when the container is gone.
+    type: float
+  kill_signal:
+    description:
+    - The signal O(force_kill) sends (default C(SIGKILL)), such as V(SIGUSR1).
+    type: str
+  platform:
+    description:
+    - The platform of the image to pull and run, such as V(linux/amd64). V(amd64) means V(linux/amd64); V(linux) the
+      engine's own architecture.
+    type: str
   keep_volumes:
     description:
     - With O(state=absent), keep the container's anonymous volumes. A recreate always keeps them.

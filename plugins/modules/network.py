@@ -104,6 +104,35 @@ options:
         Without it, removing a network with containers attached fails and names them.
     type: bool
     default: false
+  appends:
+    description:
+      - community.docker's switch for O(connected). V(false), when the task writes it, makes O(connected) the exact list
+        of attached containers (others are disconnected), as O(purge_connected=true) does; V(true) only adds.
+      - Unset, this module only adds (community.docker's default, V(false), disconnects every container not listed; a
+        migrated task that relied on that must write O(appends=false) or O(purge_connected=true)).
+    type: bool
+  enable_ipv4:
+    description:
+      - V(false) makes a network without IPv4 (with O(enable_ipv6), an IPv6-only one). Needs Docker Engine 28 (API 1.47);
+        on an older engine V(false) fails before anything is written, and V(true) is what every network has.
+    type: bool
+  scope:
+    description:
+      - The network's scope; V(swarm) for a network of Swarm services.
+    type: str
+    choices: [local, global, swarm]
+  ingress:
+    description:
+      - Make the Swarm routing-mesh network (needs Swarm mode).
+    type: bool
+  config_only:
+    description:
+      - Make a configuration-only network, whose settings other networks take with O(config_from).
+    type: bool
+  config_from:
+    description:
+      - The configuration-only network this network takes its settings from.
+    type: str
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes

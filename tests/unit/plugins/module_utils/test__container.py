@@ -126,8 +126,8 @@ def test_volumes_read_back_as_written_and_anonymous_carry_over():
 
 
 @pytest.mark.parametrize("given, option", [
-    ({"pull": "sometimes"}, "pull"), ({"pull": ["always"]}, "pull"), ({"container_default_behavior": "compatibility"}, "container_default_behavior"),
-    ({"networks_cli_compatible": False}, "networks_cli_compatible"), ({"network_mode": "host", "networks": [{"name": "n"}]}, "networks"),
+    ({"pull": "sometimes"}, "pull"), ({"pull": ["always"]}, "pull"),
+    ({"network_mode": "host", "networks": [{"name": "n"}]}, "networks"),
     ({"healthcheck": {"interval": "1s"}}, "healthcheck.test"), ({"memory": "1g", "memory_reservation": "2g"}, "memory_reservation"),
 ])
 def test_desired_refuses(given, option):
