@@ -98,6 +98,16 @@ class BuildWant:
     labels: dict
 
 
+def _buildkit_only(params):
+    """community.docker's BuildKit options: accepted where they change nothing, refused where they would."""
+    if params.get("secrets"):
+        raise ParamError("secrets", "build secrets need BuildKit; this module builds with the engine's classic builder")
+    for i, output in enumerate(params.get("outputs") or []):
+        if (output or {}).get("type", "docker") != "docker":
+            raise ParamError(f"outputs[{i}].type", f"{output.get('type')!r} needs BuildKit; the image always goes into the engine "
+                                                   "(the docker output)")
+
+
 class BuildKind:
     kind = "image"
     phase = 1
@@ -105,6 +115,7 @@ class BuildKind:
     @staticmethod
     def desired(params):
         ref = parse_ref("name", params["name"], params.get("tag") or "latest", digest=False)
+        _buildkit_only(params)
         path = params["path"]
         if not os.path.isdir(path):
             raise ParamError("path", f"{path!r} is not a directory")

@@ -94,6 +94,19 @@ options:
   etc_hosts:
     description: Extra C(/etc/hosts) entries for C(RUN) instructions, as host name to address. Not part of the hash.
     type: dict
+  secrets:
+    description:
+      - community.docker's build secrets. They need BuildKit, and this module builds through the engine's build API
+        with the classic builder (no buildx plugin on the controller or the host), so a non-empty list fails before
+        anything is built, saying so; an empty list is accepted.
+    type: list
+    elements: dict
+  outputs:
+    description:
+      - community.docker's build outputs. The image always goes into the engine (community.docker's V(docker) output,
+        its default); an entry of another C(type) needs BuildKit and fails before anything is built, saying so.
+    type: list
+    elements: dict
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes
@@ -172,6 +185,8 @@ ARGUMENT_SPEC = dict(
     shm_size=dict(type="str"),
     cache_from=dict(type="list", elements="str"),
     etc_hosts=dict(type="dict"),
+    secrets=dict(type="list", elements="dict", no_log=False),
+    outputs=dict(type="list", elements="dict"),
 )
 
 

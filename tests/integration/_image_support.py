@@ -73,9 +73,12 @@ class Images:
         return self.names() + [i.id for i in self.engine.images.list(all=True, filters={"label": f"dhtest.prefix={self.prefix}"})]
 
     def cleanup(self):
-        for container in self.engine.containers.list(all=True):
-            if self.prefix in (container.attrs.get("Config") or {}).get("Image", "") or container.name.startswith(self.prefix):
-                container.remove(force=True)
+        for container in self.engine.containers.list(all=True, ignore_removed=True):
+            try:
+                if self.prefix in (container.attrs.get("Config") or {}).get("Image", "") or container.name.startswith(self.prefix):
+                    container.remove(force=True)
+            except docker.errors.NotFound:  # another test removed its own container meanwhile
+                pass
         for name in self.names():  # only our names: an image also named otherwise (the base image) keeps its other names
             try:
                 self.engine.api.remove_image(name)

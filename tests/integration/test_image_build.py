@@ -148,6 +148,8 @@ def test_failing_build_names_the_step_and_keeps_the_old_image(engine, ansible, i
     ({"platform": "amd64"}, "platform", "is not a platform"),
     ({"shm_size": "lots"}, "shm_size", "is not a size"),
     ({"tags": ["UPPER/case"]}, "tags[1]", "is not a valid image name"),
+    ({"secrets": [{"id": "token", "src": "/etc/hostname"}]}, "secrets", "need BuildKit"),
+    ({"outputs": [{"type": "local", "dest": "/tmp/x"}]}, "outputs[0].type", "needs BuildKit"),
 ])
 def test_build_bad_input_fails_and_leaves_nothing(ansible, images, context, change, option, words):
     args = {"name": images.name("bad"), "path": context}
