@@ -6,6 +6,7 @@ import socket
 
 import pytest
 import yaml
+from _engine_support import DOCKER_HOST
 from _containers_support import (  # noqa: F401  # pylint: disable=unused-import
     BUSYBOX,
     PYTHON_IMAGE,
@@ -55,7 +56,7 @@ def test_list_hosts_groups_and_constructed_vars(cli, fleet, prefix, tmp_path):
     bridge = container.attrs["NetworkSettings"]["Networks"]["bridge"]
     assert web_vars["dockhand_networks"]["bridge"]["ip_address"] == bridge["IPAddress"]
     assert web_vars["ansible_connection"] == "dockhand.docker.api"
-    assert web_vars["ansible_dockhand_docker_host"] == "unix:///var/run/docker.sock"
+    assert web_vars["ansible_dockhand_docker_host"] == DOCKER_HOST  # DOCKER_HOST, or the default socket
     assert web_vars["ansible_python_interpreter"] == "/usr/bin/python3"
     assert web_vars["short"] == "web"
     assert "dockhand_inspect" not in web_vars
