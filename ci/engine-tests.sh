@@ -16,6 +16,9 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do engines+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
 [ "${#engines[@]}" -gt 0 ] || engines=(28c 26)
 read -r -a tests <<<"${DOCKHAND_ENGINE_TESTS:-tests/integration}"
+# test_faults.py kills the machine's engine by its pidfile and restarts it with ci/ensure-dockerd.sh, which sees the
+# other engine answer on DOCKER_HOST and leaves the machine's engine down: never run it against another engine
+tests+=(--ignore tests/integration/test_faults.py)
 workers="${PYTEST_WORKERS:-3}"
 rc=0
 for engine in "${engines[@]}"; do
