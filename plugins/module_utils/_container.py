@@ -470,5 +470,3 @@ def _endpoint_matches(net, endpoint, cid):
     ipam = endpoint.get("IPAMConfig") or {}
     return (set(net["aliases"]) <= aliases and (net["ipv4_address"] in (None, ipam.get("IPv4Address")))
             and (net["ipv6_address"] in (None, ipam.get("IPv6Address"))))
-
-

@@ -105,7 +105,8 @@ def units_of(params):
         raise ParamError("parallelism", f"{params['parallelism']} is less than 1")
     connection = {k: params[k] for k in CONNECTION_ARGS}
     label = {PROJECT_LABEL: project}
-    units, declared_networks = [], set()
+    units: list[Unit] = []
+    declared_networks: set[str] = set()
     services, replicas_of = {}, {}
     entries = params.get("containers") or []
     for i, entry in enumerate(entries):

@@ -16,7 +16,7 @@ FORKS = 8
 def run_at_once(ansible, module, args):
     """FORKS ansible processes started together, each running the same task; returns their results."""
     cmd = [ansible.bin, "localhost", "-c", "local", "-m", f"dockhand.docker.{module}", "-a", json.dumps(args), "-o"]
-    procs = [subprocess.Popen(cmd, env=ansible.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(FORKS)]
+    procs = [subprocess.Popen(cmd, env=ansible.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _fork in range(FORKS)]
     results = []
     for proc in procs:
         out, _err = proc.communicate(timeout=300)
@@ -47,8 +47,8 @@ def test_a_network_recreated_by_eight_runs_keeps_the_alias(engine, ansible, pref
     ansible.ok("network", {"name": network, "labels": {"v": "1"}})
     member = run_container("member")
     engine.networks.get(network).connect(member, aliases=["svc"])
-    results = run_at_once(ansible, "network", {"name": network, "labels": {"v": "2"}, "recreate": "options-changed",
-                                                "connected": [member.name]})
+    task = {"name": network, "labels": {"v": "2"}, "recreate": "options-changed", "connected": [member.name]}
+    results = run_at_once(ansible, "network", task)
     assert sum(r["changed"] for r in results) == 1, [r["actions"] for r in results]
     endpoint = engine.api.inspect_container(member.id)["NetworkSettings"]["Networks"][network]
     assert "svc" in endpoint["Aliases"]

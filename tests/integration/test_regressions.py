@@ -67,7 +67,10 @@ def test_a_failed_create_of_a_recreate_leaves_no_temporary_container(engine, ans
 
 def test_an_ipv6_only_ipam_config_is_idempotent(engine, ansible, prefix):
     args = {"name": f"{prefix}-v6", "enable_ipv6": True, "ipam_config": [{"subnet": "fdd1:ac8c:557:7cf0::/64"}]}
-    snapshot = lambda: [n.attrs["IPAM"] for n in engine.networks.list(names=[args["name"]])]  # noqa: E731
+
+    def snapshot():
+        return [n.attrs["IPAM"] for n in engine.networks.list(names=[args["name"]])]
+
     ansible.converge("network", args, snapshot)
     pools = [p["Subnet"] for p in engine.networks.get(args["name"]).attrs["IPAM"]["Config"]]
     assert "fdd1:ac8c:557:7cf0::/64" in pools

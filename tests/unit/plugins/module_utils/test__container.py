@@ -65,7 +65,7 @@ def test_in_place_versus_recreate():
     bigger = plan_for(params(**{**TASK, "memory": "128m", "cpus": 1, "restart_policy": "on-failure", "restart_retries": 2}), container)
     assert [a.verb for a in bigger.actions] == ["update"]
     assert bigger.actions[0].data["body"] == {"Memory": 128 * 1024 ** 2, "NanoCpus": 10 ** 9,
-                                                 "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 2}}
+                                              "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 2}}
     env = plan_for(params(**{**TASK, "env": {"A": "2"}}), container)
     assert [a.verb for a in env.actions] == ["recreate"] and env.changes[0].field == "env"
     unlimited = plan_for(params(**{k: v for k, v in TASK.items() if k != "memory"}), container)
