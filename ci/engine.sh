@@ -143,6 +143,8 @@ stop() {
   if [ -e "/var/run/netns/$name" ]; then ip netns del "$name"; fi
   ip link del "$name-h" 2>/dev/null || true
   rm -f "$RUN_DIR/$name.sock"
+  # the daemon leaves the bind mount of its namespace handle (exec/netns/default) behind
+  awk -v d="$state/exec/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount "$m"; done
   if grep -qs " $state/data" /proc/mounts; then die "$state/data still has mounts after the daemon stopped"; fi
   rm -rf "$state/data" "$state/exec" "$state/registry"
   log "$name stopped"
