@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ._errors import EngineError, NotFound, ParamError
 from ._parse import docker_name, duration_ns, size_bytes, string_map
 from ._plan import Action, Outcome, Plan, field_changes
+from ._container_fields import _healthcheck_dump, _healthcheck_parse  # the container module's healthcheck, same options
 from ._swarm import get_path, set_path
 
 _CS = ("TaskTemplate", "ContainerSpec")
@@ -34,6 +35,9 @@ FIELDS = {
     "mounts": (_CS + ("Mounts",), "set"),
     "secrets": (_CS + ("Secrets",), "set"),
     "configs": (_CS + ("Configs",), "set"),
+    "healthcheck": (_CS + ("Healthcheck",), "value"),
+    "placement.constraints": (("TaskTemplate", "Placement", "Constraints"), "set"),
+    "placement.preferences": (("TaskTemplate", "Placement", "Preferences"), "value"),
     "labels": (("Labels",), "subset"),
     "mode": (("Mode",), "value"),
     "publish": (("EndpointSpec", "Ports"), "set"),
@@ -44,8 +48,9 @@ FIELDS = {
     "update_config": (("UpdateConfig",), "subset"),
     "rollback_config": (("RollbackConfig",), "subset"),
 }
+# changes of the task template: a rolling update of every task
 ROLLING = ("image", "command", "args", "env", "container_labels", "mounts", "secrets", "configs", "networks", "limits",
-           "reservations", "restart_config")  # changes of the task template: a rolling update of every task
+           "reservations", "restart_config", "healthcheck", "placement.constraints", "placement.preferences")
 _UPDATE_KEYS = {"parallelism": ("Parallelism", int), "delay": ("Delay", "duration"), "failure_action": ("FailureAction", str),
                 "monitor": ("Monitor", "duration"), "max_failure_ratio": ("MaxFailureRatio", float), "order": ("Order", str)}
 _RESTART_KEYS = {"condition": ("Condition", str), "delay": ("Delay", "duration"), "max_attempts": ("MaxAttempts", int),
@@ -170,6 +175,25 @@ def _references(option, value, key):
     return out
 
 
+def _placement(value):
+    """placement -> (constraints, preferences) in the engine's form; None where not given."""
+    if value is None:
+        return None, None
+    constraints = value.get("constraints")
+    for i, item in enumerate(constraints or []):
+        if not any(op in item for op in ("==", "!=")):
+            raise ParamError(f"placement.constraints[{i}]", f"{item!r} is not ATTRIBUTE==VALUE or ATTRIBUTE!=VALUE, such as node.role==manager")
+    preferences = value.get("preferences")
+    engine_preferences = None
+    if preferences is not None:
+        engine_preferences = []
+        for i, item in enumerate(preferences):
+            if set(item) != {"spread"} or not isinstance(item["spread"], str):
+                raise ParamError(f"placement.preferences[{i}]", f"{item!r} is not {{spread: ATTRIBUTE}}, such as spread: node.labels.zone")
+            engine_preferences.append({"Spread": {"SpreadDescriptor": item["spread"]}})
+    return (None if constraints is None else list(constraints)), engine_preferences
+
+
 def _networks(value):
     if value is None:
         return None
@@ -203,7 +227,12 @@ class ServiceKind:
         ratio = (params.get("update_config") or {}).get("max_failure_ratio")
         if ratio is not None and not 0 <= ratio <= 1:
             raise ParamError("update_config.max_failure_ratio", f"must be from 0 to 1, got {ratio}")
+        constraints, preferences = _placement(params.get("placement"))
+        health = params.get("healthcheck")
         fields = {
+            "healthcheck": None if health is None else _healthcheck_dump(_healthcheck_parse("healthcheck", health)),
+            "placement.constraints": constraints,
+            "placement.preferences": preferences,
             "image": params.get("image"),
             "command": _command("command", params.get("command")),
             "args": _command("args", params.get("args")),
@@ -267,7 +296,7 @@ class ServiceKind:
             after = {k: v for k, v in fields.items() if v is not None}
             plan = Plan("service", want.name, None, after)
             spec = _spec({"Name": want.name, "TaskTemplate": {"ContainerSpec": {}}}, fields)
-            plan.add(Action("create", target, data={"spec": spec, "wait": want.wait_timeout}))
+            plan.add(Action("create", target, data={"spec": spec, "wait": want.wait_timeout}, atomic=False))  # create, then wait
             return plan
         modes = {k: mode for k, (_path, mode) in FIELDS.items()}
         changes = field_changes(modes, fields, have, how={k: "rolling update" if k in ROLLING else "update" for k in FIELDS})
@@ -277,7 +306,7 @@ class ServiceKind:
             plan.add(Action("update", target, tuple(changes), data={
                 "id": raw["ID"], "version": raw["Version"]["Index"], "spec": _spec(raw["Spec"], fields),
                 "rolling": any(c.field in ROLLING for c in changes), "wait": want.wait_timeout,
-                "previous_update": (raw.get("UpdateStatus") or {}).get("StartedAt")}))
+                "previous_update": (raw.get("UpdateStatus") or {}).get("StartedAt")}, atomic=False))  # update, then wait
         return plan
 
     @staticmethod
@@ -352,17 +381,24 @@ def _wait(client, service_id, rolling, previous, timeout):
     time differs from `previous`, the one the plan read), or every task it wants running runs. A rolled-back or paused
     update is an error saying so; so is a timeout, with the tasks' states."""
     deadline = time.monotonic() + timeout
+    stuck = 0
     while True:
         service = client.api.inspect_service(service_id)
         status = service.get("UpdateStatus") or {}
         ours = rolling and bool(status.get("StartedAt")) and status["StartedAt"] != previous
         if ours and status.get("State") in _FINAL_FAILURES:
-            raise EngineError(f"{_FINAL_FAILURES[status['State']]}: {status.get('Message')}")
+            raise EngineError(f"{_FINAL_FAILURES[status['State']]}: {status.get('Message')}", clean=status["State"] == "rollback_completed")
         tasks = client.api.tasks(filters={"service": service_id, "desired-state": "running"})
         running = [t for t in tasks if t["Status"]["State"] == "running"]
         wanted = get_path(service, ("Spec", "Mode", "Replicated", "Replicas"))
         tasks_done = len(running) == len(tasks) and (len(running) == wanted if wanted is not None else bool(tasks))
-        if (ours and status.get("State") == "completed") or (not rolling and tasks_done) or timeout == 0:
+        unplaceable = [t["Status"]["Err"] for t in tasks if t["Status"]["State"] == "pending" and t["Status"].get("Err")]
+        stuck = stuck + 1 if tasks and len(unplaceable) == len(tasks) else 0
+        if stuck >= 6:  # 3 s with every task pending for a reason: no node can take them until the swarm changes
+            raise EngineError(f"no node can run the service's tasks: {len(tasks)} pending: {unplaceable[0]}")
+        # a template change that needs no new task (the engine found the tasks equal) starts no update: 10 s of none is done
+        idle = rolling and not ours and tasks_done and time.monotonic() > deadline - timeout + 10
+        if (ours and status.get("State") == "completed") or (not rolling and tasks_done) or idle or timeout == 0:
             return Outcome(facts={"service_id": service_id})
         if time.monotonic() > deadline:
             states = sorted(f"{t['Status']['State']}" + (f" ({t['Status']['Err']})" if t["Status"].get("Err") else "") for t in tasks)
@@ -415,6 +451,18 @@ SERVICE_SPEC = dict(
         delay=dict(type="str"),
         max_attempts=dict(type="int"),
         window=dict(type="str"),
+    )),
+    healthcheck=dict(type="dict", options=dict(
+        test=dict(type="raw"),
+        interval=dict(type="str"),
+        timeout=dict(type="str"),
+        retries=dict(type="int"),
+        start_period=dict(type="str"),
+        disable=dict(type="bool", default=False),
+    )),
+    placement=dict(type="dict", options=dict(
+        constraints=dict(type="list", elements="str"),
+        preferences=dict(type="list", elements="dict"),
     )),
     update_config=dict(type="dict", options=_UPDATE_SPEC),
     rollback_config=dict(type="dict", options=_UPDATE_SPEC),

@@ -18,10 +18,11 @@ description:
     removed and created again.
   - After a create or an update, the module waits (up to O(wait_timeout)) until the service converged - the rolling
     update completed, or the wanted tasks run. An update the engine rolled back (O(update_config.failure_action=rollback))
-    or paused fails the task and says so, with the engine's reason.
+    or paused fails the task and says so, with the engine's reason. So do tasks that no node can run (every one pending
+    for a reason, such as a placement constraint no node meets), after 3 seconds rather than at O(wait_timeout).
   - Same option names as M(community.docker.docker_swarm_service) for the same meaning; O(wait_timeout) is an addition.
-    Not here (yet) - placement, healthcheck, hostname, user, working directory, DNS, logging, digest pinning of the
-    image on update, and the other options of community.docker's module.
+    Not here (yet) - hostname, user, working directory, DNS, logging, C(placement.replicas_max_per_node), digest
+    pinning of the image on update, and the other options of community.docker's module.
 options:
   name:
     description: Name of the service.
@@ -145,6 +146,46 @@ options:
       mode:
         description: The file's mode (V(0o444) by default).
         type: int
+  healthcheck:
+    description:
+      - The tasks' health check, with the options of M(dockhand.docker.container)'s C(healthcheck). A rolling update
+        waits for new tasks to be healthy.
+    type: dict
+    suboptions:
+      test:
+        description: The command, as a string (run by a shell) or a list (C(CMD) first, or added).
+        type: raw
+      interval:
+        description: Time between two checks, such as V(30s).
+        type: str
+      timeout:
+        description: Time a check may take.
+        type: str
+      retries:
+        description: Failed checks in a row before the task is unhealthy.
+        type: int
+      start_period:
+        description: Time after the start during which failures do not count.
+        type: str
+      disable:
+        description: Disable the image's health check.
+        type: bool
+        default: false
+  placement:
+    description: Where the tasks may run.
+    type: dict
+    suboptions:
+      constraints:
+        description:
+          - Constraints such as V(node.role==manager) or V(node.labels.disk==ssd), compared as a set.
+        type: list
+        elements: str
+      preferences:
+        description:
+          - Spread the tasks evenly over the values of a node attribute, each a dict with the key C(spread) and a value
+            such as V(node.labels.zone), in order.
+        type: list
+        elements: dict
   limits:
     description: Resource limits of each task.
     type: dict

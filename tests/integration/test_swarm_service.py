@@ -87,7 +87,7 @@ def test_create_scale_update_rollback_remove(ansible, swarm_manager, prefix, ref
     before = spec_of(swarm_manager, name)[1]
     failed = ansible.fails("service", dict(args, replicas=3, env=["A=2", "B=3"], command=["sh", "-c", "exit 1"]))
     assert "rolled the service back" in failed["msg"], failed["msg"]
-    assert failed["changed"] is False
+    assert failed["changed"] is True and "partly" not in failed["msg"]  # the engine changed the tasks and put them back
     after = swarm_manager.client.api.inspect_service(name)
     assert after["Spec"]["TaskTemplate"]["ContainerSpec"]["Command"] == ["sleep", "3600"]
     assert after["Spec"]["TaskTemplate"] == before["TaskTemplate"]
@@ -108,6 +108,24 @@ def test_global_service(ansible, swarm_manager, prefix):  # noqa: F811
     swarm_manager.client.api.remove_service(name)
 
 
+def test_placement_healthcheck_and_unplaceable_tasks(ansible, swarm_manager, prefix):  # noqa: F811
+    name, host = f"{prefix}-placed", {"docker_host": swarm_manager.host}
+    args = dict(host, name=name, image=BASE_IMAGE, command=["sleep", "3600"],
+                placement={"constraints": ["node.role==manager"], "preferences": [{"spread": "node.labels.zone"}]},
+                healthcheck={"test": ["CMD", "true"], "interval": "2s", "retries": 2})
+    ansible.converge("service", args, lambda: spec_of(swarm_manager, name))
+    spec = spec_of(swarm_manager, name)[1]["TaskTemplate"]
+    assert spec["Placement"]["Constraints"] == ["node.role==manager"]
+    assert spec["Placement"]["Preferences"] == [{"Spread": {"SpreadDescriptor": "node.labels.zone"}}]
+    assert spec["ContainerSpec"]["Healthcheck"] == {"Test": ["CMD", "true"], "Interval": 2 * 10 ** 9, "Retries": 2}
+    # a constraint no node meets: the module says why the tasks stay pending instead of waiting out wait_timeout
+    started = time.monotonic()
+    failed = ansible.fails("service", dict(args, placement={"constraints": ["node.labels.nosuch==x"]}, wait_timeout=300))
+    assert "no node can run the service's tasks" in failed["msg"] and "no suitable node" in failed["msg"], failed["msg"]
+    assert time.monotonic() - started < 120
+    swarm_manager.client.api.remove_service(name)
+
+
 @pytest.mark.parametrize("args, option, words", [
     ({"name": "bad name!", "image": BASE_IMAGE}, "name", "not a valid name"),
     ({"command": ["sleep", "60"]}, "image", "needs an image"),
@@ -124,6 +142,9 @@ def test_global_service(ansible, swarm_manager, prefix):  # noqa: F811
     ({"image": BASE_IMAGE, "update_config": {"max_failure_ratio": 2}}, "update_config.max_failure_ratio", "from 0 to 1"),
     ({"image": BASE_IMAGE, "limits": {"memory": "lots"}}, "limits.memory", "not a size"),
     ({"image": BASE_IMAGE, "labels": {"n": 1}}, "labels", "must be a string"),
+    ({"image": BASE_IMAGE, "placement": {"constraints": ["node.role"]}}, "placement.constraints[0]", "ATTRIBUTE==VALUE"),
+    ({"image": BASE_IMAGE, "placement": {"preferences": [{"pack": "x"}]}}, "placement.preferences[0]", "spread"),
+    ({"image": BASE_IMAGE, "healthcheck": {"interval": "2s"}}, "healthcheck.test", "is needed"),
 ])
 def test_bad_input_fails_and_leaves_nothing(ansible, swarm_manager, prefix, args, option, words):  # noqa: F811
     args = dict({"name": f"{prefix}-bad"}, docker_host=swarm_manager.host, **args)

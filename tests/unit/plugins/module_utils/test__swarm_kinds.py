@@ -132,3 +132,15 @@ def test_node_labels_merge_replace_remove(given, labels):
 def test_node_as_it_is_plans_nothing():
     given = dict(hostname="n2", availability="active", role="worker", labels={"a": "1"})
     assert plan(NodeKind, NODE_SPEC, {"raw": NODE, "inspect": NODE}, **given).actions == []
+
+
+def test_service_placement_and_healthcheck_in_the_engine_form():
+    placement = {"constraints": ["node.role==manager"], "preferences": [{"spread": "node.labels.zone"}]}
+    want = ServiceKind.desired(params(SERVICE_SPEC, name="web", placement=placement,
+                                      healthcheck={"test": "true", "interval": "2s", "disable": False}))
+    assert want.fields["placement.constraints"] == ["node.role==manager"]
+    assert want.fields["placement.preferences"] == [{"Spread": {"SpreadDescriptor": "node.labels.zone"}}]
+    assert want.fields["healthcheck"] == {"Test": ["CMD-SHELL", "true"], "Interval": 2 * 10 ** 9}
+    (action,) = ServiceKind.plan(want, service_actual()).actions
+    assert action.data["spec"]["TaskTemplate"]["Placement"] == {
+        "Constraints": ["node.role==manager"], "Preferences": [{"Spread": {"SpreadDescriptor": "node.labels.zone"}}]}
