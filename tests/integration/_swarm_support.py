@@ -11,9 +11,10 @@ in the host's network namespace (a second dockerd there rewrites docker0 and the
   pidfile, a unix socket /run/dockhand-swarm/<n>.sock and tcp://10.217.<n>.2:2375 inside the namespace,
 - the base image loaded into it (docker save | docker load).
 
-Two engines reach each other through the host (a swarm manager and a worker): one ACCEPT rule in the host's
-DOCKER-USER chain for 10.217.0.0/16 <-> 10.217.0.0/16, the chain Docker keeps for such rules, removed with the last
-engine. stop() kills the daemon by its pidfile's PID, deletes the namespace (the veth pair goes with it) and the data.
+Two engines reach each other through the host (a swarm manager and a worker): each engine adds two ACCEPT rules of its
+own to the host's DOCKER-USER chain (the chain Docker keeps for such rules), 10.217.<n>.0/24 to and from 10.217.0.0/16,
+and removes them when it stops; rules of their own, so parallel test processes never remove another's.
+stop() kills the daemon by its pidfile's PID, deletes the namespace (the veth pair goes with it) and the data.
 
 Imported by the test_swarm*.py files (pytest registers the fixtures a test module imports).
 """
@@ -22,7 +23,6 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -33,9 +33,6 @@ BASE_IMAGE = "dockhand/busybox:latest"
 RUN_DIR = Path("/run/dockhand-swarm")
 DATA_DIR = Path("/var/lib/dockhand-swarm")
 SUBNETS = "10.217.0.0/16"
-_FORWARD_RULE = ["DOCKER-USER", "-s", SUBNETS, "-d", SUBNETS, "-j", "ACCEPT"]
-_forward_users = []
-_forward_lock = threading.Lock()
 
 
 def _sh(*cmd, check=True, **kwargs):
@@ -134,17 +131,14 @@ def _unmount_under(path):
         _sh("umount", "-l", mount, check=False)
 
 
-def _forward(add):
-    """The host's DOCKER-USER rule letting two namespaced engines reach each other: added by the first, removed with the last."""
-    with _forward_lock:
+def _forward(n, add):
+    """The host's DOCKER-USER rules letting engine n and the other namespaced engines reach each other."""
+    own = f"10.217.{n}.0/24"
+    for rule in (["-s", own, "-d", SUBNETS], ["-s", SUBNETS, "-d", own]):
         if add:
-            if not _forward_users and _sh("iptables", "-C", *_FORWARD_RULE, check=False).returncode != 0:
-                _sh("iptables", "-I", *_FORWARD_RULE)
-            _forward_users.append(1)
+            _sh("iptables", "-I", "DOCKER-USER", *rule, "-j", "ACCEPT")
         else:
-            _forward_users.pop()
-            if not _forward_users:
-                _sh("iptables", "-D", *_FORWARD_RULE, check=False)
+            _sh("iptables", "-D", "DOCKER-USER", *rule, "-j", "ACCEPT", check=False)
 
 
 def start_engine():
@@ -159,12 +153,12 @@ def start_engine():
     else:
         raise RuntimeError("no free dh17-<n> network namespace")
     engine = NetnsEngine(n)
-    _forward(True)
+    _forward(n, True)
     try:
         return engine.start()
     except BaseException:
         engine.stop()
-        _forward(False)
+        _forward(n, False)
         raise
 
 
@@ -172,7 +166,7 @@ def stop_engine(engine):
     try:
         engine.stop()
     finally:
-        _forward(False)
+        _forward(engine.n, False)
 
 
 def init_swarm(engine):
