@@ -418,12 +418,11 @@ def _image_change(want, have, image, pulling):
     if comparison(want, "image") == "ignore":
         return None
     named = have["Config"].get("Image") or ""
-    by_name = _same_image_name(named, want.ref)
     if want.image_comparison == "current-image":
-        moved = not by_name
+        moved = not _same_image_name(named, want.ref)
     else:
         moved = pulling or bool(image and image["Id"] != have.get("Image"))
-        moved = moved or (want.image_name_mismatch == "recreate" and not by_name)
+        moved = moved or (want.image_name_mismatch == "recreate" and not _same_image_name(named, want.ref))
     if not moved:
         return None
     return Change("image", named + f" ({have['Image'][7:19]})",

@@ -30,6 +30,7 @@ from ._network import NETWORK_SPEC, NetworkKind
 from ._runner import converge, result_of
 from ._volume import VOLUME_SPEC, VolumeKind
 
+UNREACHABLE = "cannot reach the Docker engine"  # how _client.describe_engine_error says the engine went away
 PROJECT_LABEL = "dockhand.project"
 SERVICE_LABEL = "dockhand.service"
 DEFAULT_PARALLELISM = min(16, (os.cpu_count() or 2) * 4)
@@ -254,7 +255,10 @@ def _failure(project, failed, total, applied):
     """One message for the failed resources; an error they share (the engine went away) is said once."""
     by_error: dict[str, list] = {}
     for r in failed:
-        by_error.setdefault(f"{r['status']}: {r['error']}", []).append(r["resource"])
+        error = r["error"] or ""
+        if UNREACHABLE in error:  # the same fault, whatever each call saw of it (refused, reset, timed out)
+            error = error[error.index(UNREACHABLE):].split(": ")[0]
+        by_error.setdefault(f"{r['status']}: {error}", []).append(r["resource"])
     lines = [f"{', '.join(keys)}: {error}" for error, keys in by_error.items()]
     return (f"project {project}: {len(failed)} of {total} resources did not converge; "
             f"applied: {', '.join(applied) or 'nothing'}. " + " | ".join(lines))

@@ -109,6 +109,7 @@ def _seconds(ansible, args):
     return time.monotonic() - start
 
 
+@pytest.mark.serial  # timed
 def test_restart_with_stop_timeout_zero_does_not_wait(engine, ansible, prefix):
     # sleep as PID 1 ignores SIGTERM: only the kill after the stop timeout ends it
     args = {"name": f"{prefix}-c", "image": IMAGE, "command": ["sleep", "3600"], "stop_timeout": 0}
@@ -118,6 +119,7 @@ def test_restart_with_stop_timeout_zero_does_not_wait(engine, ansible, prefix):
     assert engine.api.inspect_container(f"{prefix}-c")["State"]["Running"]
 
 
+@pytest.mark.serial  # timed
 def test_without_stop_timeout_the_containers_own_stop_timeout_is_used(engine, ansible, prefix):
     engine.api.create_container(IMAGE, ["sleep", "3600"], name=f"{prefix}-c", stop_timeout=2)
     engine.api.start(f"{prefix}-c")
