@@ -148,7 +148,7 @@ class SwarmKind:
             if want.init[option] is not None and want.init[option] != raw.get(key):
                 raise ParamError(option, f"the swarm has {raw.get(key)!r}, the task {want.init[option]!r}: it is set when the swarm is made "
                                  "and cannot change (leave the swarm on every node and init it again)")
-        have = before
+        have = before or {}
         changes = field_changes({k: mode for k, (_path, mode) in SPEC_FIELDS.items()}, want.spec, have, how={k: "update" for k in SPEC_FIELDS})
         plan = Plan("swarm", "swarm", have, dict(have, **{k: v for k, v in want.spec.items() if v is not None}))
         if changes:

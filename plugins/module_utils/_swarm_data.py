@@ -111,6 +111,7 @@ class DataKind:
         if raw is None:
             plan.add(Action("create", target, data=create))
             return plan
+        have = have or {}
         plan.facts.update({f"{self.kind}_id": raw["ID"], f"{self.kind}_name": want.name})
         fixed = [Change(k, have[k], after[k], "recreate") for k in ("data_sha256", "template_driver") if have[k] != after[k]]
         labels = [] if compare("subset", want.labels, have["labels"]) else [

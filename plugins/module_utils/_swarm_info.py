@@ -10,6 +10,8 @@ The keys are community.docker.docker_swarm_info's: the short form of each item u
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._client import engine_errors
 from ._info import listed
 
@@ -47,7 +49,7 @@ def swarm_info(client, params):
         node = client.info().get("Swarm") or {}
     active = node.get("LocalNodeState") == "active"
     manager = active and bool(node.get("ControlAvailable"))
-    result = {"docker_swarm_active": active, "docker_swarm_manager": manager, "swarm_facts": {}}
+    result: dict[str, Any] = {"docker_swarm_active": active, "docker_swarm_manager": manager, "swarm_facts": {}}
     if not manager:
         return result  # only a manager answers for the swarm
     verbose = params.get("verbose_output")
@@ -60,7 +62,7 @@ def swarm_info(client, params):
     if params.get("nodes") or params.get("tasks"):
         nodes = listed("nodes_filters", "listing the swarm's nodes", host, lambda: api.nodes(filters=params.get("nodes_filters")))
     if params.get("nodes"):
-        result["nodes"] = nodes if verbose else [_node(n) for n in nodes]
+        result["nodes"] = nodes if verbose else [_node(n) for n in nodes or []]
     if params.get("services"):
         services = listed("services_filters", "listing the swarm's services", host, lambda: api.services(filters=params.get("services_filters")))
         running: dict[str, int] = {}

@@ -300,7 +300,7 @@ class ServiceKind:
             return plan
         modes = {k: mode for k, (_path, mode) in FIELDS.items()}
         changes = field_changes(modes, fields, have, how={k: "rolling update" if k in ROLLING else "update" for k in FIELDS})
-        plan = Plan("service", want.name, have, dict(have, **{k: v for k, v in fields.items() if v is not None}))
+        plan = Plan("service", want.name, have, dict(have or {}, **{k: v for k, v in fields.items() if v is not None}))
         plan.facts["service_id"] = raw["ID"]
         if changes:
             plan.add(Action("update", target, tuple(changes), data={
@@ -355,8 +355,9 @@ def _option_state(spec):
     for option, (path, mode) in FIELDS.items():
         value = get_path(spec, path)
         state[option] = (value or {}) if mode == "subset" else value
-    if state["image"] and "@" in state["image"]:
-        state["image"] = state["image"].split("@", 1)[0]  # the digest the CLI pins; the task names the tag
+    image = state["image"]
+    if isinstance(image, str) and "@" in image:
+        state["image"] = image.split("@", 1)[0]  # the digest the CLI pins; the task names the tag
     state["mounts"] = [{k: v for k, v in m.items() if k in ("Type", "Source", "Target") or (k == "ReadOnly" and v)}
                        for m in state["mounts"] or []] or None
     state["publish"] = [dict({"Protocol": "tcp", "PublishMode": "ingress"}, **p) for p in state["publish"] or []] or None
