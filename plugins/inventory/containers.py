@@ -10,7 +10,7 @@ short_description: Docker containers as inventory hosts, read through the Engine
 description:
   - Makes one host per container of a Docker engine (running or not), named after the container, with its facts as
     host variables and groups by image, running state, Compose project and service, and dockhand project.
-  - Hosts connect through the M(dockhand.docker.api) connection by default, which needs no Docker CLI; or through
+  - Hosts connect through the P(dockhand.docker.api#connection) connection by default, which needs no Docker CLI; or through
     SSH to a port the container publishes.
   - Reads inventory files whose names end in C(.dockhand.yml), C(.dockhand.yaml), C(docker.yml) or C(docker.yaml),
     with O(plugin) set to V(dockhand.docker.containers).
@@ -40,7 +40,7 @@ options:
   connection_type:
     description:
       - How Ansible reaches the hosts.
-      - V(dockhand.docker.api) runs tasks through the engine's exec and archive endpoints (see the M(dockhand.docker.api) connection),
+      - V(dockhand.docker.api) runs tasks through the engine's exec and archive endpoints (see the P(dockhand.docker.api#connection) connection),
         with the same engine options as this inventory.
       - V(ssh) connects to the port the container publishes for O(private_ssh_port), or to the container's own address
         when that port is not published.
