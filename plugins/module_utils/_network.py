@@ -125,36 +125,11 @@ class NetworkKind:
     @staticmethod
     def desired(params):
         docker_name("name", params["name"])
-        blocks = params.get("ipam_config")
-        ipam = None if blocks is None else [_ipam_block(i, b) for i, b in enumerate(blocks)]
-        if ipam and params.get("enable_ipv6") is not True:
-            for i, block in enumerate(ipam):
-                if ":" in block["subnet"]:
-                    raise ParamError(f"ipam_config[{i}].subnet", f"{block['subnet']} is an IPv6 subnet: set enable_ipv6: true")
-        _check_overlaps(ipam or [])
-        driver_options = string_map("driver_options", params.get("driver_options"))
-        if (params.get("driver") or "bridge") == "bridge":
-            _check_bridge_options(driver_options or {})
+        config = _config(params)
         if params.get("purge_connected") and params.get("connected") is None:
             raise ParamError("purge_connected", "needs connected, the list of containers to keep (an empty list detaches all)")
         if params["state"] == "absent" and params.get("connected"):
             raise ParamError("connected", "cannot connect containers to a network that state: absent removes")
-        config = {
-            "driver": params.get("driver"),
-            "driver_options": driver_options,
-            "ipam_driver": params.get("ipam_driver"),
-            "ipam_driver_options": string_map("ipam_driver_options", params.get("ipam_driver_options")),
-            "ipam_config": ipam,
-            "internal": params.get("internal"),
-            "attachable": params.get("attachable"),
-            "enable_ipv6": params.get("enable_ipv6"),
-            "labels": string_map("labels", params.get("labels")),
-            "enable_ipv4": params.get("enable_ipv4"),
-            "scope": params.get("scope"),
-            "ingress": params.get("ingress"),
-            "config_only": params.get("config_only"),
-            "config_from": params.get("config_from"),
-        }
         connected = None if params.get("connected") is None else list(dict.fromkeys(params["connected"]))
         # community.docker's appends: false (written by the task) makes connected the exact list, as purge_connected does
         purge = bool(params.get("purge_connected")) or params.get("appends") is False
@@ -212,16 +187,7 @@ class NetworkKind:
         name, have, members = want.name, actual["state"], actual["members"]
         target = f"network {name}"
         if want.state == "absent":
-            plan = Plan("network", name, have, None)
-            if have is None:
-                return plan
-            if members and not want.force:
-                raise ParamError("force", f"network {name} has containers attached ({', '.join(sorted(members))}); "
-                                 "set force: true to disconnect them and remove it")
-            for member in sorted(members):
-                plan.add(Action("disconnect", f"container {member} from {target}", data={"name": name, "container": member}))
-            plan.add(Action("remove", target, data={"name": name}))
-            return plan
+            return _removal(want, have, members)
 
         if actual["missing"]:
             raise ParamError("connected", f"no such container: {', '.join(actual['missing'])}")
@@ -291,6 +257,39 @@ class NetworkKind:
             return client.api.inspect_network(want.name)
         except NotFound:
             return {}
+
+
+def _config(params):
+    """The network's settings in option space (None: not managed), validated."""
+    blocks = params.get("ipam_config")
+    ipam = None if blocks is None else [_ipam_block(i, b) for i, b in enumerate(blocks)]
+    if ipam and params.get("enable_ipv6") is not True:
+        for i, block in enumerate(ipam):
+            if ":" in block["subnet"]:
+                raise ParamError(f"ipam_config[{i}].subnet", f"{block['subnet']} is an IPv6 subnet: set enable_ipv6: true")
+    _check_overlaps(ipam or [])
+    driver_options = string_map("driver_options", params.get("driver_options"))
+    if (params.get("driver") or "bridge") == "bridge":
+        _check_bridge_options(driver_options or {})
+    config = {option: params.get(option) for option in FIELDS}
+    config.update(driver_options=driver_options, ipam_config=ipam, labels=string_map("labels", params.get("labels")),
+                  ipam_driver_options=string_map("ipam_driver_options", params.get("ipam_driver_options")))
+    return config
+
+
+def _removal(want, have, members):
+    """state: absent: disconnect the attached containers (only with force) and remove the network."""
+    target = f"network {want.name}"
+    plan = Plan("network", want.name, have, None)
+    if have is None:
+        return plan
+    if members and not want.force:
+        raise ParamError("force", f"network {want.name} has containers attached ({', '.join(sorted(members))}); "
+                         "set force: true to disconnect them and remove it")
+    for member in sorted(members):
+        plan.add(Action("disconnect", f"container {member} from {target}", data={"name": want.name, "container": member}))
+    plan.add(Action("remove", target, data={"name": want.name}))
+    return plan
 
 
 def _engine_pools_dropped(config, have):
