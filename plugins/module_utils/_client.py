@@ -5,11 +5,12 @@
 # PRIVATE: this module_utils file is internal to dockhand.docker and may change at any time.
 """Connection options, the one engine client, and the one engine-error translator.
 
-The client reads through a small HTTP GET on the engine's unix socket and writes through the Docker SDK, which is
-imported only when a task first needs it. A task that finds nothing to change (the common case of a re-run) then
-never imports the SDK and requests, which cost more start-up time than the rest of the module together (the goal: a
-no-change task within 1.3x of an ansible.builtin.ping task, measured by bench/task_overhead.py). Reads return the engine's JSON as the SDK's low-level
-API does, so the kinds cannot tell the two paths apart. Other hosts (tcp, ssh, TLS) go through the SDK for everything.
+The client reads through a small HTTP GET on the engine's unix socket or tcp:// address (TLS included), over one
+kept-alive connection per thread, and writes through the Docker SDK, which is imported only when a task first needs
+it. A task that finds nothing to change (the common case of a re-run) then never imports the SDK and requests, which
+cost more start-up time than the rest of the module together (the goal: a no-change task within 1.3x of an
+ansible.builtin.ping task, measured by bench/task_overhead.py). Reads return the engine's JSON as the SDK's low-level
+API does, so the kinds cannot tell the two paths apart. ssh:// hosts go through the SDK (and paramiko) for everything.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import json
 import os
 import re
 import socket
+import ssl
 import sys
 import threading
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
@@ -77,11 +79,8 @@ def _tls_wanted(params):
     return bool(params.get("tls") or params.get("validate_certs"))
 
 
-def _tls_config(params):
-    """TLSConfig from the options, with DOCKER_CERT_PATH's ca.pem/cert.pem/key.pem as fallbacks."""
-    if not _tls_wanted(params):
-        return False
-    docker = load_sdk()
+def _tls_files(params):
+    """(ca, cert, key) paths from the options, with DOCKER_CERT_PATH's ca.pem/cert.pem/key.pem as fallbacks."""
     cert_dir = os.environ.get("DOCKER_CERT_PATH") or ""
 
     def pick(option, filename):
@@ -90,7 +89,15 @@ def _tls_config(params):
         candidate = os.path.join(cert_dir, filename) if cert_dir else ""
         return candidate if candidate and os.path.exists(candidate) else None
 
-    ca, cert, key = pick("ca_path", "ca.pem"), pick("client_cert", "cert.pem"), pick("client_key", "key.pem")
+    return pick("ca_path", "ca.pem"), pick("client_cert", "cert.pem"), pick("client_key", "key.pem")
+
+
+def _tls_config(params):
+    """TLSConfig from the options (the SDK's, for writes and ssh:// hosts)."""
+    if not _tls_wanted(params):
+        return False
+    docker = load_sdk()
+    ca, cert, key = _tls_files(params)
     verify = bool(params.get("validate_certs"))
     return docker.tls.TLSConfig(
         client_cert=(cert, key) if cert and key else None,
@@ -130,6 +137,68 @@ class _UnixConnection(http.client.HTTPConnection):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(self.timeout)
         self.sock.connect(self.path)
+
+
+class _TLSConnection(http.client.HTTPConnection):
+    """HTTPS to a tcp:// engine: the certificate checked as the context says, against server_hostname (tls_hostname)."""
+
+    def __init__(self, host, port, timeout, context, server_hostname):
+        super().__init__(host, port, timeout=timeout)
+        self.context, self.server_hostname = context, server_hostname
+
+    def connect(self):
+        super().connect()
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.server_hostname)
+
+
+def _tcp_address(host):
+    """(hostname, port) of a tcp:// docker_host, or None for any other kind of address (the SDK's then)."""
+    parts = urlsplit(host)
+    if parts.scheme != "tcp" or not parts.hostname or parts.path not in ("", "/"):
+        return None
+    try:
+        return parts.hostname, parts.port
+    except ValueError:  # not a number: the SDK says what is wrong with it
+        return None
+
+
+def _ssl_context(params):
+    """The TLS context of the read path, from the same options and files as the SDK's TLSConfig; a file that cannot be
+    used fails naming its option."""
+    ca, cert, key = _tls_files(params)
+    for option, path in (("ca_path", ca), ("client_cert", cert), ("client_key", key)):
+        if path and not os.path.isfile(path):
+            raise EngineError(f"{option}: no such file: {path}")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if params.get("validate_certs"):
+        try:
+            if ca:
+                context.load_verify_locations(cafile=ca)
+            else:
+                context.load_default_certs()
+        except ssl.SSLError as exc:
+            raise EngineError(f"ca_path: {ca} is not a CA certificate in PEM form ({exc.reason or exc})") from None
+    else:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if cert and key:
+        try:
+            context.load_cert_chain(cert, key)
+        except ssl.SSLError as exc:
+            raise EngineError(f"client_cert and client_key: cannot be used together ({exc.reason or exc})") from None
+    return context
+
+
+def _tls_failure(exc):
+    """A failed TLS handshake, said with the options that decide it."""
+    reason = exc.reason or str(exc)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        hint = "the engine's certificate is not signed by ca_path" if "hostname" not in str(exc.verify_message) else \
+            "the engine's certificate does not name that host: set tls_hostname"
+        return f"TLS: {hint} ({exc.verify_message}); validate_certs checks it against ca_path, tls_hostname"
+    if "CERTIFICATE" in reason.upper() or "HANDSHAKE" in reason.upper():
+        return f"TLS: the engine refused the client certificate ({reason}); check client_cert and client_key"
+    return f"TLS: {reason}; check tls, validate_certs, ca_path, client_cert and client_key"
 
 
 def _filters(filters):
@@ -221,6 +290,11 @@ class Engine:
         path = self.host[len("unix://"):] if self.host.startswith("unix://") else ""
         self.socket_path = path if path.startswith("/") and not _tls_wanted(params) else None
         self._timeout = params.get("timeout") or 60
+        # reads of a tcp:// engine go straight to its address too; ssh:// and the others through the SDK
+        self._tcp = None if self.socket_path else _tcp_address(self.host)
+        self._ssl = _ssl_context(params) if self._tcp and _tls_wanted(params) else None
+        self.reads_direct = bool(self.socket_path or self._tcp)
+        self._local = threading.local()  # each thread's kept-alive read connection
         self._sdk = None
         self._lock = threading.Lock()
         self.api = EngineAPI(self)
@@ -259,26 +333,60 @@ class Engine:
         except sys.modules["docker.errors"].APIError as exc:
             raise _translate_sdk_error(exc) from exc
 
+    def _connection(self):
+        """This thread's kept-alive read connection (reads may come from several threads), made on first use."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if self.socket_path:
+                connection = _UnixConnection(self.socket_path, self._timeout)
+            else:
+                host, port = self._tcp
+                port = port or (2376 if self._ssl else 2375)  # the ports the Docker CLI assumes
+                connection = (_TLSConnection(host, port, self._timeout, self._ssl, self.params.get("tls_hostname") or host)
+                              if self._ssl else http.client.HTTPConnection(host, port, timeout=self._timeout))
+            self._local.connection = connection
+        return connection
+
+    def _drop_connection(self):
+        connection, self._local.connection = getattr(self._local, "connection", None), None
+        if connection is not None:
+            connection.close()
+
+    def _get(self, url):
+        """(response, body) of GET url; a kept-alive connection the engine closed meanwhile is retried once on a new one."""
+        while True:
+            connection = self._connection()
+            reused = connection.sock is not None
+            try:
+                connection.request("GET", url)
+                response = connection.getresponse()
+                return response, response.read()
+            except socket.timeout:
+                self._drop_connection()
+                raise TransportError("timed out", timed_out=True) from None
+            except ssl.SSLError as exc:
+                self._drop_connection()
+                raise TransportError(_tls_failure(exc)) from None
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest) as exc:
+                self._drop_connection()
+                if not reused:
+                    raise TransportError(exc.strerror or str(exc) or exc.__class__.__name__) from None
+            except OSError as exc:
+                self._drop_connection()
+                raise TransportError(exc.strerror or str(exc)) from None
+            except http.client.HTTPException as exc:
+                self._drop_connection()
+                raise TransportError(f"{exc.__class__.__name__}: {exc}") from None
+
     def read(self, method, path, *args, query=None, sdk_kwargs=None):
-        """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK when there is no socket."""
-        if self.socket_path is None:
+        """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK for ssh:// and the
+        other addresses the read path does not know."""
+        if not self.reads_direct:
             return self.sdk_api(method)(*args, **(sdk_kwargs or {}))
         url = self._prefix + path.format(*(quote(str(a), safe="/:") for a in args))
         if query:
             url += "?" + urlencode(query)
-        connection = _UnixConnection(self.socket_path, self._timeout)  # one per read: reads may come from several threads
-        try:
-            connection.request("GET", url)
-            response = connection.getresponse()
-            body = response.read()
-        except socket.timeout:
-            raise TransportError("timed out", timed_out=True) from None
-        except OSError as exc:
-            raise TransportError(exc.strerror or str(exc)) from None
-        except http.client.HTTPException as exc:
-            raise TransportError(f"{exc.__class__.__name__}: {exc}") from None
-        finally:
-            connection.close()
+        response, body = self._get(url)
         if response.status >= 400:
             try:
                 answer = json.loads(body)
@@ -302,10 +410,11 @@ def _translate_sdk_error(exc):
 def connect(params):
     """The Engine client for the connection options; raises EngineError when the options cannot be used.
 
-    Without a unix socket to read from, the SDK client is made now, so a wrong address or TLS setting fails here."""
+    Without a unix socket or tcp:// address to read from, the SDK client is made now, so a wrong address or TLS setting
+    fails here."""
     with engine_errors("connecting to the Docker engine", params.get("docker_host") or DEFAULT_DOCKER_HOST):
         engine = Engine(params)
-        if engine.socket_path is None:
+        if not engine.reads_direct:
             engine.sdk()
         return engine
 

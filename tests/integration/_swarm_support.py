@@ -42,8 +42,9 @@ def _sh(*cmd, check=True, **kwargs):
 class NetnsEngine:
     """One dockerd in the network namespace dh17-<n>; .host is the docker_host the modules are given."""
 
-    def __init__(self, n):
+    def __init__(self, n, dockerd_args=()):
         self.n = n
+        self.dockerd_args = list(dockerd_args)  # more dockerd flags (TLS for its tcp listener, say)
         self.netns = f"dh17-{n}"
         self.address = f"10.217.{n}.2"
         self.socket = RUN_DIR / f"{n}.sock"
@@ -76,7 +77,7 @@ class NetnsEngine:
             self.process = subprocess.Popen(
                 ["nsenter", f"--net=/var/run/netns/{self.netns}", "dockerd", "--data-root", str(self.data_root),
                  "--exec-root", str(self.exec_root), "--pidfile", str(self.pidfile), "-H", self.host,
-                 "-H", f"tcp://{self.address}:2375"],
+                 "-H", f"tcp://{self.address}:2375", *self.dockerd_args],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
@@ -141,8 +142,8 @@ def _forward(n, add):
             _sh("iptables", "-D", "DOCKER-USER", *rule, "-j", "ACCEPT", check=False)
 
 
-def start_engine():
-    """A new engine in a namespace of its own (the first free n from 1 to 250)."""
+def start_engine(dockerd_args=()):
+    """A new engine in a namespace of its own (the first free n from 1 to 250), dockerd_args added to its flags."""
     if Path("/run/containerd/containerd.sock").exists():
         # dockerd 20.10 would share a system containerd (and its moby namespace) with the host's engine
         raise RuntimeError("a system containerd runs at /run/containerd/containerd.sock: refusing to start a second dockerd")
@@ -152,7 +153,7 @@ def start_engine():
             break
     else:
         raise RuntimeError("no free dh17-<n> network namespace")
-    engine = NetnsEngine(n)
+    engine = NetnsEngine(n, dockerd_args)
     _forward(n, True)
     try:
         return engine.start()

@@ -28,9 +28,9 @@ BASE_IMAGE = "dockhand/busybox:latest"  # the engine fixture builds it
 
 
 def sdk_path(params=None):
-    """An Engine that answers every read through the SDK, as it does for tcp, ssh and TLS hosts."""
+    """An Engine that answers every read through the SDK, as it does for ssh:// hosts."""
     client = Engine(dict({"docker_host": HOST}, **(params or {})))
-    client.socket_path = None
+    client.socket_path, client.reads_direct = None, False
     return client
 
 
