@@ -23,6 +23,7 @@ from ._image import pull
 from ._plan import Outcome
 
 MANAGED_LABEL = "dockhand.managed"
+MADE_VOLUMES: dict[str, list] = {}  # container name -> named volumes its create (in this run) made: see discard()
 TEMP_MARK = "-dockhand-"  # a recreate's new container is made as <name>-dockhand-<old id> and renamed at the end
 SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running
 _NO_NETWORK = ("host", "none")
@@ -103,14 +104,41 @@ def create(client, want, name=None, inherit=None):
     image_volumes = ((client.api.inspect_image(image).get("Config") or {}).get("Volumes") or {}) if inherit else {}
     body, networks = create_body(want, inherit, image, image_volumes)
     query = {"name": name or want.name, **({"platform": want.platform} if want.platform else {})}
-    result = client.api.post_json("/containers/create", body, query=query)
+    MADE_VOLUMES[query["name"]] = _missing_volumes(client, body)
+    try:
+        result = client.api.post_json("/containers/create", body, query=query)
+    except Exception:
+        discard(client, query["name"], None)  # no container to remove: the name may be another's (a run racing this one)
+        raise
     try:
         for net in networks + _networks_of_others(inherit, want):
             _connect(client, result["Id"], net)
     except Exception:
-        _remove_quietly(client, result["Id"])
+        discard(client, query["name"], result["Id"])
         raise
     return result["Id"]
+
+
+def _missing_volumes(client, body):
+    """The named volumes the create body mounts that do not exist yet: the engine makes them at create."""
+    names = [b.split(":")[0] for b in (body["HostConfig"].get("Binds") or []) if not b.startswith("/")]
+    names += [m["Source"] for m in body["HostConfig"].get("Mounts") or [] if m.get("Type") == "volume" and m.get("Source")]
+    if not names:
+        return []
+    existing = {v["Name"] for v in (client.api.volumes(filters={"name": names}) or {}).get("Volumes") or []}
+    return [n for n in names if n not in existing]
+
+
+def discard(client, name, cid):
+    """Remove the container `cid` this run created as `name` and has to take back (a failed connect or first start),
+    with its anonymous volumes and the named volumes its create made (MADE_VOLUMES). A volume in use stays."""
+    if cid:
+        _remove_quietly(client, cid)
+    for volume in MADE_VOLUMES.pop(name, []):
+        try:
+            client.api.remove_volume(volume)
+        except APIError:
+            pass
 
 
 def _connect(client, cid, net):
@@ -223,9 +251,9 @@ def _start(client, action):
         if not action.data.get("new") or not want.detach:
             raise
         tail = logs(client, want.name, 20)
-        client.api.remove_container(want.name, force=True, v=True)  # nothing half-made: the container this run created goes, volumes too
+        discard(client, want.name, want.name)  # nothing half-made: the container this run created goes, volumes too
         reason = describe_engine_error(exc, f"start container {want.name}", want.host) or str(exc)
-        raise EngineError(f"{reason}; the new container was removed again, with its anonymous volumes. Last log lines:\n{tail}") from exc
+        raise EngineError(f"{reason}; the new container was removed again, with the volumes it made. Last log lines:\n{tail}") from exc
 
 
 def _stop(client, action):
@@ -272,7 +300,10 @@ def _recreate(client, action):
     want = action.data["want"]
     old = client.api.inspect_container(want.name)
     temp = f"{want.name}{TEMP_MARK}{old['Id'][:12]}"
-    new_id = create(client, want, name=temp, inherit=old)
+    try:
+        new_id = create(client, want, name=temp, inherit=old)
+    except APIError as exc:  # the engine refused the new container: nothing was changed
+        raise EngineError(f"the new container was refused ({exc}); the old container {want.name} is unchanged", clean=True) from exc
     was_running = bool(old["State"].get("Running"))
     if was_running:
         stop(client, old["Id"], want)
@@ -283,7 +314,7 @@ def _recreate(client, action):
             outcome = _after_start(client, new_id, want)
         except Exception as exc:  # pylint: disable=broad-except
             tail = logs(client, new_id, 20)
-            client.api.remove_container(new_id, force=True)
+            discard(client, temp, new_id)  # the new container, its new anonymous volumes and the named ones it made
             if was_running:
                 client.api.start(old["Id"])
             state = "running again" if was_running else "kept"

@@ -40,7 +40,7 @@ from ._client import (
     connect,
     engine_errors,
 )
-from ._errors import ApplyError, EngineError, ParamError, TaskFailure
+from ._errors import ApplyError, EngineError, ParamError, TaskFailure, refused_option
 from ._plan import Plan, add_facts
 
 
@@ -96,8 +96,9 @@ def _converge(kind, client, want, check_mode, host):
             try:
                 with engine_errors(action.describe(), host):
                     outcome = kind.apply(client, action)
-            except EngineError as exc:
-                raise ApplyError(str(exc), done, partly=not action.atomic, status=exc.status, clean=exc.clean) from exc
+            except EngineError as exc:  # an engine refusal of an option is said naming the option (ENGINE_REFUSALS)
+                message = refused_option(kind.kind, want, exc) or str(exc)
+                raise ApplyError(message, done, partly=not action.atomic, status=exc.status, clean=exc.clean) from exc
             done.append(action.describe())
             moved.append(True if outcome is None or outcome.changed is None else outcome.changed)
             add_facts(facts, outcome.facts if outcome else {})
