@@ -297,10 +297,25 @@ class Engine:
         self._local = threading.local()  # each thread's kept-alive read connection
         self._sdk = None
         self._lock = threading.Lock()
+        self._shared: dict = {}
         self.api = EngineAPI(self)
 
     def info(self):
         return self.api.info()
+
+    def shared(self, key, read):
+        """read() once per task for key, whichever resource of a project asks first (the image all the containers of
+        a project share is inspected once); forget(key) after a step that changes what it read."""
+        with self._lock:
+            slot = self._shared.setdefault(key, [threading.Lock(), False, None])
+        with slot[0]:
+            if not slot[1]:
+                slot[2], slot[1] = read(), True
+        return slot[2]
+
+    def forget(self, key):
+        with self._lock:
+            self._shared.pop(key, None)
 
     def sdk(self):
         """The Docker SDK's DockerClient, made (and the SDK imported) on first use."""

@@ -147,7 +147,7 @@ class ContainerKind:
             label = (actual["container"]["Config"].get("Labels") or {}).get(MANAGED_LABEL)
             actual["managed"] = json.loads(label) if label else {}
         if want.ref and want.state != "absent":
-            actual["image"] = local_image(client, want.ref)
+            actual["image"] = client.shared(("image", str(want.ref)), lambda: local_image(client, want.ref))
             if want.pull == "always":
                 try:
                     actual["remote_digest"] = remote_digest(client, want.ref, None)

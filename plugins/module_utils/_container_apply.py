@@ -233,6 +233,7 @@ def _after_start(client, cid, want):
 
 def _pull(client, action):
     pull(client, action.data["want"].ref, action.data["want"].platform)
+    client.forget(("image", str(action.data["want"].ref)))
 
 
 def _create(client, action):
@@ -327,10 +328,12 @@ def _recreate(client, action):
 
 
 def swap_leftovers(client, name):
-    """Containers an interrupted recreate of `name` left: [(name, id, is_old, created)], newest first."""
+    """Containers an interrupted recreate of `name` left: [(name, id, is_old, created)], newest first.
+    One listing per task serves every container of a project (a recreate names its own leftovers only after its read)."""
     pattern = re.compile(rf"^/{re.escape(name)}{TEMP_MARK}(old-)?[0-9a-f]{{12}}$")
     found = []
-    for entry in client.api.containers(all=True, filters={"name": f"{name}{TEMP_MARK}"}):
+    listing = client.shared("swap leftovers", lambda: client.api.containers(all=True, filters={"name": TEMP_MARK}))
+    for entry in listing:
         match = next((pattern.match(n) for n in entry.get("Names") or [] if pattern.match(n)), None)
         if match:
             found.append((match.group(0).lstrip("/"), entry["Id"], bool(match.group(1)), entry.get("Created") or 0))
