@@ -402,6 +402,8 @@ class Engine:
         if query:
             url += "?" + urlencode(query)
         response, body = self._get(url)
+        if response.status == 400 and b"HTTP request to an HTTPS server" in body:
+            raise TransportError("the engine speaks TLS there: set tls (or validate_certs and ca_path)")
         if response.status >= 400:
             try:
                 answer = json.loads(body)

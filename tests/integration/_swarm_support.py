@@ -44,7 +44,8 @@ class NetnsEngine:
 
     def __init__(self, n, dockerd_args=()):
         self.n = n
-        self.dockerd_args = list(dockerd_args)  # more dockerd flags (TLS for its tcp listener, say)
+        # more dockerd flags (TLS for its tcp listener, say), or a function of this engine that returns them
+        self.dockerd_args = dockerd_args
         self.netns = f"dh17-{n}"
         self.address = f"10.217.{n}.2"
         self.socket = RUN_DIR / f"{n}.sock"
@@ -72,12 +73,13 @@ class NetnsEngine:
         for path in (self.exec_root, self.data_root):
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
+        more = self.dockerd_args(self) if callable(self.dockerd_args) else self.dockerd_args
         with open(self.log, "w", encoding="utf-8") as log:
             # pylint: disable-next=consider-using-with  # the daemon outlives this call; stop() ends it
             self.process = subprocess.Popen(
                 ["nsenter", f"--net=/var/run/netns/{self.netns}", "dockerd", "--data-root", str(self.data_root),
                  "--exec-root", str(self.exec_root), "--pidfile", str(self.pidfile), "-H", self.host,
-                 "-H", f"tcp://{self.address}:2375", *self.dockerd_args],
+                 "-H", f"tcp://{self.address}:2375", *more],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
