@@ -15,6 +15,8 @@ sees what this module made. A key of the model that is not mapped fails, naming 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import re
 
@@ -36,6 +38,7 @@ ONEOFF = "com.docker.compose.oneoff"
 WORKING_DIR = "com.docker.compose.project.working_dir"
 CONFIG_FILES = "com.docker.compose.project.config_files"
 DEPENDS_ON = "com.docker.compose.depends_on"
+CONFIG_HASH = "com.docker.compose.config-hash"
 NETWORK = "com.docker.compose.network"
 VOLUME = "com.docker.compose.volume"
 
@@ -176,7 +179,7 @@ def _port(where, spec):
     ip = str(spec.get("host_ip") or "")
     ip = f"[{ip}]" if ":" in ip else ip
     published = str(spec.get("published") or "")
-    text = f"{published}:{spec.get('target')}" if published else str(spec.get("target"))
+    text = f"{published}:{spec.get('target')}" if published or ip else str(spec.get("target"))
     text = f"{ip}:{text}" if ip else text
     return f"{text}/{spec.get('protocol') or 'tcp'}"
 
@@ -300,12 +303,14 @@ def container_options(ctx, name, svc, params, origin=None):
     else:
         nets = []
         listed = svc.get("networks") or {"default": None}
-        for net, conf in (dict.fromkeys(listed) if isinstance(listed, list) else listed).items():
+        listed = dict.fromkeys(listed) if isinstance(listed, list) else listed
+        # the first network is the one the container is created on: Compose takes the highest priority, then the name
+        for net, conf in sorted(listed.items(), key=lambda item: (-int((item[1] or {}).get("priority") or 0), item[0])):
             if net not in ctx.networks:
                 raise ParamError(f"{where}.networks.{net}", "is not a network of the Compose model (declare it under the top-level networks)")
             conf = conf or {}
             for key in conf:
-                if key not in ("aliases", "ipv4_address", "ipv6_address"):
+                if key not in ("aliases", "ipv4_address", "ipv6_address", "priority"):
                     raise ParamError(f"{where}.networks.{net}.{key}", "not supported")
             nets.append({"name": ctx.networks[net], "aliases": [name] + [str(a) for a in conf.get("aliases") or []],
                          "ipv4_address": conf.get("ipv4_address"), "ipv6_address": conf.get("ipv6_address")})
@@ -387,7 +392,9 @@ class Project:
 
 
 def _labels(project, model, key_label, key):
-    return {PROJECT: project, key_label: key, "com.docker.compose.version": "dockhand"}
+    # no com.docker.compose.version: labels are compared as a subset, so a network or volume `docker compose` made
+    # (with its own version there) is adopted as it is
+    return {PROJECT: project, key_label: key}
 
 
 def plan_project(params, environ):
@@ -450,19 +457,36 @@ def plan_project(params, environ):
         fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]
         if len(names[svc_name]) > 1 and fixed:
             raise ParamError(f"{option}.ports", f"{fixed[0]} has a fixed host port, which {len(names[svc_name])} replicas cannot all bind")
-        deps = [d for d in (svc.get("depends_on") or {}) if d in scope]
-        labels = {PROJECT: name, SERVICE: svc_name, ONEOFF: "False", WORKING_DIR: model.working_dir,
-                  CONFIG_FILES: ",".join(model.config_files), DEPENDS_ON: ",".join(
-                      f"{d}:{(svc['depends_on'][d] or {}).get('condition', 'service_started')}:false" for d in deps)}
+        deps = _depends_on(svc)
+        # `docker compose ps` and `down` list only containers with a config hash. Compose compares it with its own
+        # hash of the service on `up` (and recreates on a difference); the module never compares it: it is written
+        # when a container is created (extra_labels), so containers `docker compose up` made are adopted as they are
+        digest = hashlib.sha256(json.dumps(svc, sort_keys=True, default=str).encode()).hexdigest()
+        labels = {PROJECT: name, SERVICE: svc_name, ONEOFF: "False", WORKING_DIR: model.working_dir, CONFIG_HASH: digest,
+                  CONFIG_FILES: ",".join(model.config_files),
+                  DEPENDS_ON: ",".join(f"{d}:{c}:{_text(r)}" for d, (c, r) in deps.items() if d in scope)}
         by_service[svc_name] = []
         for number, cname in enumerate(names[svc_name], 1):
-            unit_want = dataclasses.replace(want, name=cname, extra_labels=dict(labels, **{NUMBER: str(number)}),
+            # Compose 2.40 gives each container its own name as an alias too, on every network
+            nets = None if want.networks is None else [dict(n, aliases=sorted(set(n["aliases"]) | {cname})) for n in want.networks]
+            unit_want = dataclasses.replace(want, name=cname, networks=nets, extra_labels=dict(labels, **{NUMBER: str(number)}),
                                             known_networks=frozenset(u.want.name for u in units if u.kind is NetworkKind))
             unit = Unit(KeptContainer if params.get("recreate") == "never" else ContainerKind, unit_want, f"container {cname}")
             by_service[svc_name].append(unit)
             units.append(unit)
     _dependencies(services, scope, by_service, params)
     return Project(name, model, units, scope, known, names, external)
+
+
+def _depends_on(svc):
+    """service -> (condition, restart), as Compose records them in its depends_on label: network_mode service:NAME
+    depends on NAME, with restart (the container must follow a recreate of the one whose network it shares)."""
+    deps = {d: ((o or {}).get("condition", "service_started"), bool((o or {}).get("restart")))
+            for d, o in (svc.get("depends_on") or {}).items()}
+    mode = str(svc.get("network_mode") or "")
+    if mode.startswith("service:"):
+        deps.setdefault(mode.split(":", 1)[1], ("service_started", True))
+    return deps
 
 
 def _network_options(key, conf):

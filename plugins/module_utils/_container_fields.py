@@ -144,6 +144,12 @@ def _exposed_parse(option, specs):
     return sorted(out)
 
 
+def _exposed_load(value):
+    # Compose v2 (2.40) sends `expose: ["8080", "7000-7001"]` as ExposedPorts {"8080": {}, "7000-7001": {}}, which
+    # Docker 20.10 keeps as it is: read as the ports they mean
+    return _exposed_parse("exposed_ports", value or {})
+
+
 def parse_volume(option, spec):
     """'name:/data', '/host:/data:ro', '/data' -> 'name:/data:rw', '/host:/data:ro', '/data' (anonymous)."""
     parts = str(spec).split(":")
@@ -552,7 +558,7 @@ FIELDS = [
     F("env", "Config.Env", "subset", parse=_env_parse, load=_env_load, dump=_env_dump, default={}, image="Env"),
     F("labels", "Config.Labels", "subset", parse=_labels_parse, default={}, image="Labels"),
     F("published_ports", "HostConfig.PortBindings", "set", parse=_ports_parse, load=_ports_load, dump=_ports_dump, default=[]),
-    F("exposed_ports", "Config.ExposedPorts", "set", parse=_exposed_parse, load=lambda v: sorted(v or {}),
+    F("exposed_ports", "Config.ExposedPorts", "set", parse=_exposed_parse, load=_exposed_load,
       dump=lambda v: {p: {} for p in v}, default=[], image="ExposedPorts"),
     F("volumes", "HostConfig.Binds", "set", parse=_volumes_parse, default=[]),  # read by read_volumes(): binds + anonymous
     F("mounts", "HostConfig.Mounts", "set", parse=_mounts_parse, load=_mounts_load, dump=_mounts_dump, default=[]),

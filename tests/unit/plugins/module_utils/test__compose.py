@@ -165,7 +165,7 @@ def test_service_to_container_options(tmp_path):
     ({"image": "a", "healthcheck": {"test": "true", "start_interval": "1s"}}, "services.web.healthcheck.start_interval"),
     ({"image": "a", "restart": "sometimes"}, "services.web.restart"),
     ({"image": "a", "pull_policy": "daily"}, "services.web.pull_policy"),
-    ({"image": "a", "networks": {"back": {"priority": 1}}}, "services.web.networks.back.priority"),
+    ({"image": "a", "networks": {"back": {"link_local_ips": []}}}, "services.web.networks.back.link_local_ips"),
 ])
 def test_service_refusals_name_the_key(tmp_path, svc, option):
     with pytest.raises(ParamError) as err:
@@ -203,3 +203,17 @@ def test_extends_same_file_and_other_file(tmp_path):
     with pytest.raises(ParamError) as err:
         load(tmp_path, "services:\n  a:\n    extends: missing\n")
     assert err.value.option == "services.a.extends.service"
+
+
+def test_compose_2_40_conventions(tmp_path):
+    """What `docker compose` 2.40 does, found by the interop tests: the highest-priority network first (then by name),
+    a long-syntax port with a host IP and no published port, network_mode service: as a depends_on with restart."""
+    ctx = context(tmp_path)
+    ctx.networks["edge"] = "p_edge"
+    opts = _compose.container_options(ctx, "web", {"image": "a", "networks": {"edge": None, "back": None}}, {"pull": "policy"})
+    assert [n["name"] for n in opts["networks"]] == ["p_back", "p_edge"]
+    opts = _compose.container_options(ctx, "web", {"image": "a", "networks": {"back": None, "edge": {"priority": 5}}}, {"pull": "policy"})
+    assert [n["name"] for n in opts["networks"]] == ["p_edge", "p_back"]
+    assert _compose._port("x", {"target": 81, "host_ip": "127.0.0.1"}) == "127.0.0.1::81/tcp"
+    assert _compose._depends_on({"network_mode": "service:front", "depends_on": {"db": {"condition": "service_healthy", "restart": True}}}) == {
+        "db": ("service_healthy", True), "front": ("service_started", True)}
