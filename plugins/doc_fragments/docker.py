@@ -11,7 +11,8 @@ class ModuleDocFragment:
 options:
   docker_host:
     description:
-      - The Docker engine to talk to, as C(unix:///path/to/docker.sock), C(tcp://host:port) or C(ssh://user@host).
+      - The Docker engine to talk to, as C(unix:///path/to/docker.sock), C(tcp://host:port) (with O(tls) or
+        O(validate_certs) for TLS) or C(ssh://user@host) (the Docker SDK's ssh connection; see O(use_ssh_client)).
       - Falls back to the E(DOCKER_HOST) environment variable when not set.
     type: str
     default: unix:///var/run/docker.sock
@@ -78,10 +79,11 @@ options:
 notes:
   - Connection options have the same names, aliases and environment variables as in community.docker, so a
     task moves over by changing the module's FQCN.
-  - On a local unix socket without TLS, objects are inspected straight through the socket, and the Docker SDK is loaded
-    only for what needs it (changes, builds, pulls, pushes, stats), so a task that finds nothing to change starts faster.
-    Other hosts use the SDK throughout.
+  - On a unix socket or a C(tcp://) address (with or without TLS), objects are inspected straight through one kept-alive
+    connection, and the Docker SDK is loaded only for what needs it (changes, builds, pulls, pushes, stats), so a task
+    that finds nothing to change starts faster. C(ssh://) hosts use the SDK throughout.
 requirements:
   - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
   - requests
+  - paramiko, for an C(ssh://) O(docker_host) (C(pip install paramiko))
 """
