@@ -25,7 +25,9 @@ from ._container import ContainerKind
 from ._container_fields import CONTAINER_SPEC
 from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
+from ._compose_build import build_want, built, image_name, with_build_hash
 from ._compose_model import Model, as_map, load, read_env_file
+from ._image_build import BuildKind
 from ._parse import duration_ns
 from ._plan import Action
 from ._project import Unit, _desired, _orphans, _validated, run_units
@@ -42,7 +44,7 @@ CONFIG_HASH = "com.docker.compose.config-hash"
 NETWORK = "com.docker.compose.network"
 VOLUME = "com.docker.compose.volume"
 
-TOP_KEYS = {"version", "name", "services", "networks", "volumes"}
+TOP_KEYS = {"version", "name", "services", "networks", "volumes", "secrets", "configs"}
 NETWORK_KEYS = {"name", "external", "driver", "driver_opts", "ipam", "internal", "attachable", "enable_ipv6", "labels"}
 VOLUME_KEYS = {"name", "external", "driver", "driver_opts", "labels"}
 # service keys that are container options as they are (compose key -> container option)
@@ -57,7 +59,7 @@ RENAMED = {
 # service keys read elsewhere (profiles, depends_on, scale...) or mapped by a function of their own below
 HANDLED = {"command", "entrypoint", "environment", "env_file", "labels", "ports", "volumes", "networks", "network_mode",
            "restart", "healthcheck", "depends_on", "stop_grace_period", "sysctls", "ulimits", "extra_hosts", "dns", "dns_search",
-           "devices", "logging", "deploy", "scale", "container_name", "profiles", "pull_policy", "build"}
+           "devices", "logging", "deploy", "scale", "container_name", "profiles", "pull_policy", "build", "secrets", "configs"}
 
 
 # ---- the project: names, profiles, services in scope ----
@@ -79,8 +81,15 @@ def project_name(params, model, environ):
 def check_keys(data):
     for key in data:
         if key not in TOP_KEYS and not str(key).startswith("x-"):
-            why = " (file-based secrets and configs can come in a later version)" if key in ("secrets", "configs") else ""
-            raise ParamError(key, "not supported" + why)
+            raise ParamError(key, "not supported")
+    for section in ("secrets", "configs"):
+        for name, entry in (data.get(section) or {}).items():
+            for key in entry or {}:
+                if key not in ("file", "name") and not str(key).startswith("x-"):
+                    raise ParamError(f"{section}.{name}.{key}", "not supported (file-based secrets and configs only, mounted as Compose "
+                                                                "does without Swarm)")
+            if not (entry or {}).get("file"):
+                raise ParamError(f"{section}.{name}.file", "is needed (file-based secrets and configs only)")
     for section, allowed in (("networks", NETWORK_KEYS), ("volumes", VOLUME_KEYS)):
         for name, entry in (data.get(section) or {}).items():
             for key in entry or {}:
@@ -130,6 +139,7 @@ class Context:
     networks: dict      # model key -> engine name
     volumes: dict       # model key -> engine name
     container_names: dict  # service -> its first container's name
+    files: dict = dataclasses.field(default_factory=dict)  # {"secrets": {name: path}, "configs": {name: path}}
 
 
 def _path(ctx, text):
@@ -166,6 +176,22 @@ def _volume(ctx, where, spec):
     if source not in ctx.volumes:
         raise ParamError(where, f"{source!r} is not a volume of the Compose model (declare it under the top-level volumes)")
     return "volumes", f"{ctx.volumes[source]}:{target}:{mode}"
+
+
+def _file_mount(ctx, where, section, spec):
+    """A file-based secret or config as Compose mounts it without Swarm: the file, bind-mounted read-only at
+    /run/secrets/<target or name> (a secret) or at its target, /<name> by default (a config)."""
+    spec = {"source": spec} if isinstance(spec, str) else dict(spec or {})
+    for key in spec:
+        if key not in ("source", "target"):
+            raise ParamError(f"{where}.{key}", "not supported (a bind-mounted file keeps its owner and mode)")
+    source = str(spec.get("source") or "")
+    if source not in ctx.files.get(section, {}):
+        raise ParamError(f"{where}.source", f"{source!r} is not one of the top-level {section} of the Compose model")
+    target = str(spec.get("target") or source)
+    if not target.startswith("/"):
+        target = f"/run/secrets/{target}" if section == "secrets" else f"/{target}"
+    return {"type": "bind", "source": ctx.files[section][source], "target": target, "read_only": True}
 
 
 def _port(where, spec):
@@ -267,11 +293,10 @@ def container_options(ctx, name, svc, params, origin=None):
     `origin` gets the service key of an option that does not come from the key _KEYS says (deploy.resources)."""
     origin = {} if origin is None else origin
     where = f"services.{name}"
-    if svc.get("build") is not None and params.get("build") != "never":
-        raise ParamError(f"{where}.build", "building images is not supported yet: set build: never to run the service's image")
-    if not svc.get("image"):
-        raise ParamError(f"{where}.image", "is needed (building from build is not supported yet)")
+    if not svc.get("image") and svc.get("build") is None:
+        raise ParamError(f"{where}.image", "is needed (or build)")
     opts = {RENAMED[k]: v for k, v in svc.items() if k in RENAMED}
+    opts["image"] = image_name(ctx.project, name, svc)  # with build: never too, the image the build makes
     for key in ("cap_add", "cap_drop", "security_opt", "expose", "group_add"):
         if key in svc:
             opts[RENAMED[key]] = [str(v) for v in svc[key] or []]
@@ -289,6 +314,8 @@ def container_options(ctx, name, svc, params, origin=None):
     for i, spec in enumerate(svc.get("volumes") or []):
         option, value = _volume(ctx, f"{where}.volumes[{i}]", spec)
         volumes[option].append(value)
+    for section in ("secrets", "configs"):
+        volumes["mounts"] += [_file_mount(ctx, f"{where}.{section}[{i}]", section, spec) for i, spec in enumerate(svc.get(section) or [])]
     opts.update({k: v for k, v in volumes.items() if v})
     mode = svc.get("network_mode")
     if mode is not None and svc.get("networks"):
@@ -351,9 +378,9 @@ def _pull(where, svc, params):
     if params.get("pull", "policy") != "policy":
         return params["pull"]
     policy = svc.get("pull_policy") or "missing"
-    policy = {"if_not_present": "missing"}.get(policy, policy)
+    policy = {"if_not_present": "missing", "build": "missing"}.get(policy, policy)
     if policy not in ("always", "missing", "never"):
-        raise ParamError(f"{where}.pull_policy", f"{policy!r} is not supported (always, missing, if_not_present or never)")
+        raise ParamError(f"{where}.pull_policy", f"{policy!r} is not supported (always, missing, if_not_present, never or build)")
     return policy
 
 
@@ -436,6 +463,14 @@ def plan_project(params, environ):
     names = {s: ([services[s]["container_name"]] if services[s].get("container_name") else [f"{name}-{s}-{n}" for n in range(1, counts[s] + 1)])
              for s in services}
     ctx = Context(name, model.working_dir, model.env, networks, volumes, {s: (names[s] or [f"{name}-{s}-1"])[0] for s in services})
+    ctx.files = {section: {key: _path(ctx, str(entry["file"])) for key, entry in (data.get(section) or {}).items()}
+                 for section in ("secrets", "configs")}
+    for section, files in ctx.files.items():
+        for key, path in files.items():
+            if not os.path.exists(path):
+                raise ParamError(f"{section}.{key}.file", f"{path}: no such file")
+    images: dict = {}     # image name -> its build unit
+    built_by: dict = {}   # service -> the key of the unit that builds its image
     state = {"present": "started", "stopped": "stopped", "restarted": "restarted"}.get(params.get("state") or "present", "started")
     by_service: dict = {}
     for svc_name in scope:
@@ -454,6 +489,15 @@ def plan_project(params, environ):
             raise ParamError(f"{option}.{origin.get(head) or _KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
         if params.get("stop_timeout") is not None:
             want = dataclasses.replace(want, stop_timeout=params["stop_timeout"])
+        if svc.get("build") is not None and params.get("build") != "never":
+            build = build_want(ctx, svc_name, svc, params)
+            if build.name in images and images[build.name].want.hash != build.hash:
+                raise ParamError(f"{option}.build", f"builds image {build.name}, which another service builds from other inputs")
+            images.setdefault(build.name, Unit(BuildKind, build, f"image {build.name}"))
+            built_by[svc_name] = f"image {build.name}"
+            want = with_build_hash(want, build)
+        if svc.get("build") is not None:
+            built_by.setdefault(svc_name, None)
         fixed = [port for port in want.fields["published_ports"] or [] if port.rsplit(":", 2)[1].isdigit()]
         if len(names[svc_name]) > 1 and fixed:
             raise ParamError(f"{option}.ports", f"{fixed[0]} has a fixed host port, which {len(names[svc_name])} replicas cannot all bind")
@@ -475,6 +519,11 @@ def plan_project(params, environ):
             by_service[svc_name].append(unit)
             units.append(unit)
     _dependencies(services, scope, by_service, params)
+    for svc_name, key in built_by.items():
+        for unit in by_service[svc_name]:
+            unit.after += [(key, "built")] if key else []
+            unit.kind = built(unit.kind)
+    units = [u for u in units if u.kind in (NetworkKind, VolumeKind)] + list(images.values()) + [u for u in units if u.kind not in (NetworkKind, VolumeKind)]
     return Project(name, model, units, scope, known, names, external)
 
 

@@ -201,9 +201,9 @@ def test_bad_input_names_the_key_and_leaves_nothing(engine, ansible, prefix, tmp
     bad = ansible.fails("compose", {"project_src": str(src)})
     assert bad["option"] == "services.web.networks.nowhere"
 
-    src = project(tmp_path, prefix, compose=COMPOSE.replace("image: {image}\n    command: [", "build: .\n    image: {image}\n    command: ["))
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("image: {image}\n    command: [", "build: {{context: ., ssh: [default]}}\n    image: {image}\n    command: ["))
     bad = ansible.fails("compose", {"project_src": str(src)})
-    assert bad["option"] == "services.db.build" and "build: never" in bad["msg"]
+    assert bad["option"] == "services.db.build.ssh" and "not supported" in bad["msg"]
     assert nothing_left(engine, prefix) == ([], [], [])
 
 
@@ -252,3 +252,111 @@ def test_service_completed_successfully(engine, ansible, prefix):
     status = {r["resource"]: (r["status"], r["error"]) for r in failed["resources"]}
     assert status[f"container {prefix}-init-1"][0] == "failed" and "exited with code 3" in status[f"container {prefix}-init-1"][1]
     assert "broken" in failed["msg"] and status[f"container {prefix}-app-1"][0] == "skipped"
+
+
+def test_file_secrets_and_configs(engine, ansible, prefix, tmp_path):
+    src = tmp_path / prefix
+    src.mkdir()
+    (src / "token.txt").write_text("s3cret\n")
+    (src / "app.conf").write_text("level=1\n")
+    write(src / "compose.yaml", f"""
+        services:
+          app:
+            image: {IMAGE}
+            command: sleep 3600
+            stop_grace_period: 1s
+            secrets: [token, {{source: token, target: copy}}]
+            configs: [{{source: appconf, target: /etc/app.conf}}]
+        secrets:
+          token: {{file: ./token.txt}}
+        configs:
+          appconf: {{file: ./app.conf}}
+        """)
+    check = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+    assert check["actions"][-2:] == [f"create container {prefix}-app-1 (from {IMAGE})", f"start container {prefix}-app-1"]
+    app = engine.containers.get(f"{prefix}-app-1")
+    mounts = {m["Destination"]: (m["Source"], m["RW"]) for m in app.attrs["Mounts"]}
+    assert mounts == {"/run/secrets/token": (str(src / "token.txt"), False), "/run/secrets/copy": (str(src / "token.txt"), False),
+                      "/etc/app.conf": (str(src / "app.conf"), False)}
+    assert app.exec_run(["cat", "/run/secrets/copy"]).output == b"s3cret\n"
+    assert app.exec_run(["cat", "/etc/app.conf"]).output == b"level=1\n"
+    assert app.exec_run(["sh", "-c", "echo x > /run/secrets/token"]).exit_code != 0  # read-only
+    assert "s3cret" not in check.output and "s3cret" not in check.applied.output
+
+    bad = ansible.fails("compose", {"project_name": prefix, "definition": {
+        "services": {"app": {"image": IMAGE, "secrets": ["token"]}}, "secrets": {"token": {"file": str(src / "missing.txt")}}}})
+    assert bad["option"] == "secrets.token.file" and "no such file" in bad["msg"]
+
+
+def test_build_through_image_build(engine, ansible, prefix, tmp_path):
+    src = tmp_path / prefix
+    (src / "app").mkdir(parents=True)
+    (src / "app" / "Dockerfile").write_text(f"FROM {IMAGE}\nARG GREETING\nCOPY msg /msg\nRUN echo $GREETING > /greeting\nCMD [\"sleep\", \"3600\"]\n")
+    (src / "app" / "msg").write_text("one\n")
+    write(src / "compose.yaml", """
+        services:
+          app:
+            build:
+              context: ./app
+              args: {GREETING: hello}
+              labels: {tier: built}
+            pull_policy: build
+            stop_grace_period: 1s
+            volumes: [data:/data]
+        volumes:
+          data: {}
+        """)
+    image = f"{prefix}-app"
+    try:
+        first = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+        assert first["actions"][2:] == [f"build image {image}:latest: build_hash: null -> \"{first['changes'][0]['after']}\" (build) (no such image yet)",
+                                        f"create container {prefix}-app-1 (from {image})", f"start container {prefix}-app-1"]
+        app = engine.containers.get(f"{prefix}-app-1")
+        assert app.exec_run(["cat", "/msg", "/greeting"]).output == b"one\nhello\n"
+        assert engine.images.get(image).labels["tier"] == "built"
+        app.exec_run(["sh", "-c", "echo kept > /data/file"])
+
+        # a changed file of the context: rebuilt, and the container recreated (its volume kept); check mode predicts both
+        (src / "app" / "msg").write_text("two\n")
+        second = ansible.converge("compose", {"project_src": str(src)}, lambda: state(engine, prefix))
+        assert [a.split(":")[0] for a in second["actions"]] == [f"build image {image}", f"recreate container {prefix}-app-1"]
+        app = engine.containers.get(f"{prefix}-app-1")
+        assert app.exec_run(["cat", "/msg", "/data/file"]).output == b"two\nkept\n"
+
+        # build: never runs the image as it is; a bad build section names its key
+        assert ansible.ok("compose", {"project_src": str(src), "build": "never"})["changed"] is False
+        (src / "app" / "Dockerfile").unlink()
+        bad = ansible.fails("compose", {"project_src": str(src)})
+        assert bad["option"] == "services.app.build.dockerfile"
+    finally:
+        for container in engine.containers.list(all=True, filters={"name": prefix}):
+            container.remove(force=True)
+        engine.images.remove(image, force=True)
+
+
+def test_bad_models_name_the_key_and_leave_nothing(engine, ansible, prefix, tmp_path):
+    """The bad inputs the issue lists that test_bad_input_names_the_key_and_leaves_nothing does not: each fails before
+    anything is written (the first service alone would be valid)."""
+    def svc(**more):
+        return dict({"image": IMAGE, "command": "sleep 3600"}, **more)
+
+    cases = [
+        ({"services": {"ok": svc(), "a": svc(depends_on=["b"]), "b": svc(depends_on={"c": {"condition": "service_started"}}),
+                       "c": svc(depends_on=["a"])}},
+         "services.a.depends_on", "forms a cycle: a -> b -> c -> a"),
+        ({"services": {"ok": svc(volumes=["data:/data"]), "web": svc(volumes=["undeclared:/x"])}, "volumes": {"data": {}}},
+         "services.web.volumes[0]", "'undeclared' is not a volume of the Compose model"),
+        ({"services": {"ok": svc(), "web": svc(networks=["back"], network_mode="host")}, "networks": {"back": {}}},
+         "services.web.network_mode", "cannot be combined with networks"),
+        ({"services": {"ok": svc(), "web": svc(env_file=["absent.env", {"path": "optional.env", "required": False}])}},
+         "services.web.env_file[0]", "cannot read"),
+        ({"services": {"ok": svc(), "web": svc(networks=["nowhere"])}},
+         "services.web.networks.nowhere", "is not a network of the Compose model"),
+        ({"services": {"ok": svc(), "web": svc(develop={"watch": []})}}, "services.web.develop", "not supported"),
+        ({"services": {"ok": svc(environment={"X": "${UNSET_VARIABLE?say why}"})}},
+         "services.ok.environment.X", "required variable UNSET_VARIABLE is missing a value: say why"),
+    ]
+    for definition, option, message in cases:
+        bad = ansible.fails("compose", {"project_name": prefix, "project_src": str(tmp_path), "definition": definition})
+        assert bad["option"] == option and message in bad["msg"], (option, bad["msg"])
+        assert nothing_left(engine, prefix) == ([], [], [])

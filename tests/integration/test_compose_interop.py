@@ -216,6 +216,16 @@ FILES = {
             environment: {{CHILD: "yes"}}
             ports: ["127.0.0.1::80"]
         """,
+    "secrets_configs": """
+        services:
+          app:""" + SLEEP + """
+            secrets: [token, {{source: token, target: copy}}, {{source: token, target: /etc/token}}]
+            configs: [appconf, {{source: appconf, target: /etc/app.conf}}]
+        secrets:
+          token: {{file: ./token.txt}}
+        configs:
+          appconf: {{file: ./conf/app.conf}}
+        """,
 }
 
 # files next to compose.yaml
@@ -261,6 +271,8 @@ def write_project(tmp_path, prefix, group):
     (src / "compose.yaml").write_text(text)
     (src / ".env").write_text("FROM_DOTENV=dotenv value\n")
     (src / "app.env").write_text("FROM_FILE=1\nPLAIN=overridden by environment\n")
+    (src / "token.txt").write_text("s3cret\n")
+    (src / "conf" / "app.conf").write_text("level=1\n")
     if group == "merge_extends":
         (src / "compose.override.yaml").write_text(textwrap.dedent(OVERRIDE))
     return src
@@ -293,7 +305,7 @@ def normalised(engine, project, model):
         config = {k: _empty_none(v) for k, v in data["Config"].items()}
         config["Env"] = sorted(config["Env"] or [])
         # Compose sends `expose: ["8080", "7000-7001"]` as it is, and Docker 20.10 keeps it: the ports they mean
-        config["ExposedPorts"] = EXPOSED.load(config["ExposedPorts"]) or None
+        config["ExposedPorts"] = EXPOSED.load(config.get("ExposedPorts")) or None
         # Attach*: whether a client was attached when it was created (Compose's `up -d` says yes, then detaches);
         # the engine never reads them again for a detached container
         for key in ("AttachStdin", "AttachStdout", "AttachStderr"):
@@ -311,7 +323,7 @@ def normalised(engine, project, model):
         if host.get("Ulimits"):
             host["Ulimits"] = sorted(host["Ulimits"], key=lambda u: u["Name"])
         if host.get("Mounts"):
-            host["Mounts"] = sorted(host["Mounts"], key=lambda m: m["Target"])
+            host["Mounts"] = sorted(({k: v for k, v in m.items() if v != {}} for m in host["Mounts"]), key=lambda m: m["Target"])
         mode = host["NetworkMode"] or ""
         if mode.startswith("container:"):
             other = mode.split(":", 1)[1]

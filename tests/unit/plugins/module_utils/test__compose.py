@@ -97,8 +97,14 @@ def test_keys_not_supported_are_named():
         _compose.check_keys({"services": {"web": {"image": "a", "develop": {}}}})
     assert str(err.value) == "services.web.develop: not supported"
     with pytest.raises(ParamError) as err:
-        _compose.check_keys({"services": {}, "secrets": {}})
-    assert err.value.option == "secrets"
+        _compose.check_keys({"services": {}, "secrets": {"token": {"environment": "TOKEN"}}})
+    assert err.value.option == "secrets.token.environment"
+    with pytest.raises(ParamError) as err:
+        _compose.check_keys({"services": {}, "configs": {"app": {"name": "x"}}})
+    assert err.value.option == "configs.app.file"
+    with pytest.raises(ParamError) as err:
+        _compose.check_keys({"services": {}, "models": {}})
+    assert err.value.option == "models"
     with pytest.raises(ParamError) as err:
         _compose.check_keys({"networks": {"n": {"driver": "bridge", "scope": "x"}}})
     assert err.value.option == "networks.n.scope"
@@ -158,8 +164,9 @@ def test_service_to_container_options(tmp_path):
     ({"image": "a", "volumes": ["undeclared:/x"]}, "services.web.volumes[0]"),
     ({"image": "a", "networks": ["nowhere"]}, "services.web.networks.nowhere"),
     ({"image": "a", "network_mode": "host", "networks": ["back"]}, "services.web.network_mode"),
-    ({"image": "a", "build": "."}, "services.web.build"),
-    ({"build": "."}, "services.web.build"),
+    ({"command": "x"}, "services.web.image"),
+    ({"image": "a", "secrets": ["undeclared"]}, "services.web.secrets[0].source"),
+    ({"image": "a", "secrets": [{"source": "token", "mode": 0o400}]}, "services.web.secrets[0].mode"),
     ({"image": "a", "deploy": {"placement": {}}}, "services.web.deploy.placement"),
     ({"image": "a", "deploy": {"resources": {"reservations": {"cpus": 1}}}}, "services.web.deploy.resources.reservations.cpus"),
     ({"image": "a", "healthcheck": {"test": "true", "start_interval": "1s"}}, "services.web.healthcheck.start_interval"),
@@ -168,8 +175,10 @@ def test_service_to_container_options(tmp_path):
     ({"image": "a", "networks": {"back": {"link_local_ips": []}}}, "services.web.networks.back.link_local_ips"),
 ])
 def test_service_refusals_name_the_key(tmp_path, svc, option):
+    ctx = context(tmp_path)
+    ctx.files = {"secrets": {"token": str(tmp_path / "token")}}
     with pytest.raises(ParamError) as err:
-        _compose.container_options(context(tmp_path), "web", svc, {"pull": "policy", "build": "policy"})
+        _compose.container_options(ctx, "web", svc, {"pull": "policy", "build": "policy"})
     assert err.value.option == option
 
 
@@ -217,3 +226,38 @@ def test_compose_2_40_conventions(tmp_path):
     assert _compose._port("x", {"target": 81, "host_ip": "127.0.0.1"}) == "127.0.0.1::81/tcp"
     assert _compose._depends_on({"network_mode": "service:front", "depends_on": {"db": {"condition": "service_healthy", "restart": True}}}) == {
         "db": ("service_healthy", True), "front": ("service_started", True)}
+
+
+def test_secrets_and_configs_as_compose_mounts_them(tmp_path):
+    ctx = context(tmp_path)
+    ctx.files = {"secrets": {"token": "/p/token.txt"}, "configs": {"app": "/p/app.conf"}}
+    svc = {"image": "a", "secrets": ["token", {"source": "token", "target": "other"}, {"source": "token", "target": "/abs/t"}],
+           "configs": ["app", {"source": "app", "target": "/etc/app.conf"}]}
+    mounts = _compose.container_options(ctx, "web", svc, {"pull": "policy"})["mounts"]
+    assert [(m["source"], m["target"], m["read_only"], m["type"]) for m in mounts] == [
+        ("/p/token.txt", "/run/secrets/token", True, "bind"), ("/p/token.txt", "/run/secrets/other", True, "bind"),
+        ("/p/token.txt", "/abs/t", True, "bind"), ("/p/app.conf", "/app", True, "bind"), ("/p/app.conf", "/etc/app.conf", True, "bind")]
+
+
+def test_build_section_to_image_build(tmp_path):
+    from ansible_collections.dockhand.docker.plugins.module_utils import _compose_build
+
+    ctx = context(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\n")
+    svc = {"build": {"context": "app", "args": ["A=1", "B"], "target": "t", "labels": {"x": 1}}, "pull_policy": "build"}
+    p = _compose_build.build_unit_params(ctx, "web", svc, {"build": "policy"})
+    assert p == {"path": str(tmp_path / "app"), "args": {"A": "1", "B": ""}, "target": "t", "labels": {"x": "1"}, "name": "p-web",
+                 "rebuild": "inputs-changed"}
+    assert _compose_build.rebuild_policy({}, {"build": "policy"}) == "never"
+    assert _compose_build.rebuild_policy({"pull_policy": "build"}, {"build": "always"}) == "always"
+    assert _compose.container_options(ctx, "web", svc, {"pull": "policy", "build": "policy"})["image"] == "p-web"
+    with pytest.raises(ParamError) as err:
+        _compose_build.build_want(ctx, "web", {"build": {"context": "app", "ssh": ["default"]}}, {})
+    assert err.value.option == "services.web.build.ssh"
+    with pytest.raises(ParamError) as err:
+        _compose_build.build_want(ctx, "web", {"build": {"context": "app", "dockerfile": "Nope"}}, {})
+    assert err.value.option == "services.web.build.dockerfile"
+    with pytest.raises(ParamError) as err:
+        _compose_build.build_want(ctx, "web", {"build": "missing"}, {})
+    assert err.value.option == "services.web.build.context"
