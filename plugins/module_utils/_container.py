@@ -119,7 +119,7 @@ class ContainerKind:
             comparisons=comparisons(params, params.keys()), image_comparison=params.get("image_comparison") or "desired-image",
             image_name_mismatch=params.get("image_name_mismatch") or "ignore",
             image_label_mismatch=params.get("image_label_mismatch") or "ignore", paused=params.get("paused"),
-            cleanup=bool(params.get("cleanup")), kill_signal=params.get("kill_signal"), platform=_platform(params.get("platform")))
+            cleanup=bool(params.get("cleanup")), kill_signal=params.get("kill_signal"), platform=check_platform("platform", params.get("platform")))
         _check_conflicts(want)
         return want
 
@@ -154,6 +154,11 @@ class ContainerKind:
                     actual["local_digests"] = repo_digests(actual["image"], want.ref.repository)
                 except EngineError as exc:
                     actual["remote_error"] = str(exc)
+        if want.state != "absent" and (want.fields["healthcheck"] or {}).get("start_interval"):
+            actual["api_version"] = client.api.version().get("ApiVersion")
+        if want.state != "absent" and want.fields["storage_opts"]:
+            info = client.info()
+            actual["storage"] = (info.get("Driver"), dict(tuple(pair) for pair in info.get("DriverStatus") or [] if len(pair) == 2))
         for net in want.networks or []:
             if net["name"] in want.known_networks:
                 continue
@@ -178,6 +183,7 @@ class ContainerKind:
             return plan
         if actual["missing_networks"]:
             raise ParamError("networks", f"no such network: {', '.join(actual['missing_networks'])}")
+        _check_engine_api(actual)
         plan = Plan("container", name, _summary(have), None)
         if settle:
             plan.add(settle)
@@ -276,14 +282,18 @@ def _pause_action(want, plan, target, running, paused):
         plan.changes.append(Change("paused", False, True, "pause"))
 
 
-def _platform(value):
-    """A platform as community.docker takes it: 'linux/amd64', or just 'amd64' or 'linux' (the rest the engine's own)."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if "/" not in text:
-        text = text if text in ("linux", "windows") else f"linux/{text}"
-    return text if text in ("linux", "windows") else check_platform("platform", text)
+def _check_engine_api(actual):
+    """Options this engine cannot keep fail before anything is written, check mode included: an older API would drop them,
+    a storage driver refuse them."""
+    version = actual.get("api_version")
+    if version and tuple(int(p) for p in version.split(".")) < (1, 44):
+        raise ParamError("healthcheck.start_interval", f"needs Docker Engine 25 or newer (API 1.44); this engine speaks API {version}, "
+                                                       "which would drop it")
+    driver, status = actual.get("storage") or (None, {})
+    backing = status.get("Backing Filesystem")
+    if driver == "overlay2" and backing and backing != "xfs":
+        raise ParamError("storage_opts", f"this engine's storage driver, overlay2 on {backing}, cannot apply them: overlay2 takes only size, and "
+                                         "only over xfs mounted with pquota (the engine refuses the create)")
 
 
 def _carry_note(want, have, image):

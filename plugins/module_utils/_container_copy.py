@@ -31,14 +31,23 @@ DIFF_LIMIT = 64 * 1024  # bytes of text shown by --diff; larger or binary files 
 _MAX_LINKS = 10
 
 
-def parse_mode(option, value):
-    """0o644 from 420 (YAML's 0644), '0644', '644' or '0o644'; None stays None."""
+def parse_mode(option, value, how="modern"):
+    """0o644 from 420 (YAML's 0644), '0644', '644' or '0o644'; None stays None.
+
+    `how` is community.docker's mode_parse: modern (this), octal_string_only (strings only), legacy (a string is read as
+    a decimal number, as community.docker did before 4.6.0)."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        raise ParamError(option, f"{value!r} is not a mode such as 0644")
+    if isinstance(value, bool) or (how == "octal_string_only" and not isinstance(value, str)):
+        why = " (mode_parse: octal_string_only takes strings only)" if how == "octal_string_only" else ""
+        raise ParamError(option, f"{value!r} is not a mode such as '0644'{why}")
     if isinstance(value, int):
         mode = value
+    elif how == "legacy":
+        try:
+            mode = int(str(value).strip())
+        except ValueError:
+            raise ParamError(option, f"{value!r} is not a whole number (mode_parse: legacy reads it as a decimal number)") from None
     else:
         text = str(value).strip().lower().removeprefix("0o")
         try:
@@ -164,7 +173,8 @@ class CopyIntoKind:
         for option in ("owner_id", "group_id"):
             if params.get(option) is not None and params[option] < 0:
                 raise ParamError(option, f"{params[option]} is not a user or group ID")
-        return CopyIntoWant(params["container"], posixpath.normpath(target), path, data, parse_mode("mode", params.get("mode")),
+        mode = parse_mode("mode", params.get("mode"), params.get("mode_parse") or "modern")
+        return CopyIntoWant(params["container"], posixpath.normpath(target), path, data, mode,
                             params.get("owner_id") or 0, params.get("group_id") or 0, bool(params.get("follow")),
                             bool(params.get("force")))
 
@@ -338,7 +348,7 @@ class CopyOutKind:
             dest = os.path.join(dest, posixpath.basename(source.rstrip("/")))
         if not os.path.isdir(os.path.dirname(os.path.abspath(dest))):
             raise ParamError("dest", f"directory {os.path.dirname(os.path.abspath(dest))} does not exist")
-        return CopyOutWant(params["container"], posixpath.normpath(source), dest, parse_mode("mode", params.get("mode")),
+        return CopyOutWant(params["container"], posixpath.normpath(source), dest, parse_mode("mode", params.get("mode"), params.get("mode_parse") or "modern"),
                            bool(params.get("follow")), bool(params.get("force")))
 
     @staticmethod
@@ -437,6 +447,7 @@ COPY_INTO_SPEC = dict(
     content_is_b64=dict(type="bool", default=False),
     container_path=dict(type="str", required=True),
     mode=dict(type="raw"),
+    mode_parse=dict(type="str", default="modern", choices=["legacy", "modern", "octal_string_only"]),
     owner_id=dict(type="int"),
     group_id=dict(type="int"),
     follow=dict(type="bool", default=False),

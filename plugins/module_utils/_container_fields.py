@@ -283,7 +283,7 @@ def _healthcheck_parse(option, value):
     else:
         raise ParamError(f"{option}.test", f"must be a command string or a list of strings and numbers, got {test!r}")
     out: dict[str, Any] = {"test": test}
-    for key in ("interval", "timeout", "start_period"):
+    for key in ("interval", "timeout", "start_period", "start_interval"):
         if value.get(key) is not None:
             out[key] = duration_ns(f"{option}.{key}", value[key])
     if value.get("retries") is not None:
@@ -295,12 +295,13 @@ def _healthcheck_load(raw):
     if not raw:
         return None
     out = {"test": raw.get("Test"), "interval": raw.get("Interval"), "timeout": raw.get("Timeout"),
-           "start_period": raw.get("StartPeriod"), "retries": raw.get("Retries")}
+           "start_period": raw.get("StartPeriod"), "start_interval": raw.get("StartInterval"), "retries": raw.get("Retries")}
     return {k: v for k, v in out.items() if v}
 
 
 def _healthcheck_dump(value):
-    keys = {"test": "Test", "interval": "Interval", "timeout": "Timeout", "start_period": "StartPeriod", "retries": "Retries"}
+    keys = {"test": "Test", "interval": "Interval", "timeout": "Timeout", "start_period": "StartPeriod", "start_interval": "StartInterval",
+            "retries": "Retries"}
     return {keys[k]: v for k, v in value.items()}
 
 
@@ -797,6 +798,7 @@ CONTAINER_SPEC = dict(
         timeout=dict(type="str"),
         retries=dict(type="int"),
         start_period=dict(type="str"),
+        start_interval=dict(type="str"),
         disable=dict(type="bool", default=False),
     )),
     log_driver=dict(type="str"),

@@ -232,11 +232,24 @@ def _platform_of(image):
 
 
 def check_platform(option, value):
+    """A platform as community.docker and the CLI take it: 'linux/amd64', or just 'amd64' (on linux) or 'linux' (the
+    engine's own architecture)."""
     if value is None:
         return None
-    if not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?", value):
-        raise ParamError(option, f"{value!r} is not a platform such as linux/amd64 or linux/arm64/v8")
-    return value
+    text = str(value).strip().lower()
+    if "/" not in text and text not in ("linux", "windows"):
+        text = f"linux/{text}"
+    if text not in ("linux", "windows") and not re.fullmatch(r"[a-z0-9]+/[a-z0-9_]+(?:/[a-z0-9]+)?", text):
+        raise ParamError(option, f"{value!r} is not a platform such as linux/amd64, linux/arm64/v8, amd64 or linux")
+    return text
+
+
+def same_platform(wanted, have):
+    """Whether an image of platform `have` (os/arch[/variant]) is what `wanted` asks: the parts both name must match
+    ('linux' takes any linux image; an image that reports no variant is taken for any variant of its architecture)."""
+    want_parts, have_parts = wanted.split("/"), have.split("/")
+    common = min(len(want_parts), len(have_parts))
+    return want_parts[:common] == have_parts[:common]
 
 
 # --- pull ----------------------------------------------------------------------------------------------------------
@@ -267,7 +280,7 @@ class PullKind:
         ref = want.ref
         image = local_image(client, ref)
         actual: dict[str, Any] = {"image": image, "remote": None, "asked": False}
-        wrong_platform = image is not None and want.platform and not want.platform.startswith(_platform_of(image))
+        wrong_platform = image is not None and want.platform and not same_platform(want.platform, _platform_of(image))
         if image is None or wrong_platform or (want.pull == "always" and not ref.digest):
             actual["asked"] = True
             actual["remote"] = remote_digest(client, ref, want.creds)
@@ -287,7 +300,7 @@ class PullKind:
             return plan
         have: dict[str, Any] = dict(before or {})
         changes = []
-        if want.platform and not want.platform.startswith(have["platform"]):
+        if want.platform and not same_platform(want.platform, have["platform"]):
             changes.append(Change("platform", have["platform"], want.platform, "pull"))
         if remote and remote not in have["digests"]:
             changes.append(Change("digest", have["digests"], remote, "pull"))
@@ -426,11 +439,13 @@ class TagKind:
         before = dict(actual["targets"])
         after = dict(before)
         plan = Plan("image", str(want.source), before, after)
+        plan.facts["tagged_images"] = []  # community.docker's key: the names this run points at the image
         for target in want.targets:
             old = before[str(target)]
             if old == source["Id"] or (old and want.keep):
                 continue
             after[str(target)] = source["Id"]
+            plan.facts["tagged_images"].append(str(target))
             plan.add(Action("tag", f"image {target}", (Change(str(target), old, source["Id"], "tag"),), data={"id": source["Id"], "target": target},
                             note=f"from {want.source}" + (f", was {short_id(old)}" if old else "")))
         return plan
@@ -478,7 +493,7 @@ class RemoveKind:
     def plan(want, actual):
         ref, image, users = want.ref, actual["image"], actual["users"]
         if image is None:
-            return Plan("image", str(ref), None, None)
+            return Plan("image", str(ref), None, None, facts={"deleted": [], "untagged": []})
         names = sorted(image.get("RepoTags") or [])
         also = []  # names the engine removes with ref
         if ref.digest:  # a digest reference is one of the image's names too
@@ -493,23 +508,32 @@ class RemoveKind:
         gone = f"; the engine removes {', '.join(also)} with it (containerd image store)" if also else ""
         if not ref.id and len(names) > len(also) + 1:
             after = {"id": image["Id"], "tags": [n for n in names if n != str(ref) and n not in also]}
-            plan = Plan("image", str(ref), before, after)
-            plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),), data=dict(data, force=False),
-                            note=f"image {short_id(image['Id'])} keeps its other names{gone}"))
+            plan = Plan("image", str(ref), before, after, facts={"deleted": [], "untagged": [str(ref)] + also})
+            plan.add(Action("untag", f"image {ref}", (Change("tags", names, after["tags"], "untag"),),
+                            data=dict(data, force=False, predicted=plan.facts), note=f"image {short_id(image['Id'])} keeps its other names{gone}"))
             return plan
         if users and not want.force:
             raise ParamError("force", f"image {ref} ({short_id(image['Id'])}) is used by containers {', '.join(users)}; "
                              "set force: true to remove it anyway (a running container's image cannot be removed)")
         if ref.id and len(names) > 1 and not want.force:
             raise ParamError("force", f"image {ref} has several names ({', '.join(names)}); set force: true to remove them all")
-        plan = Plan("image", str(ref), before, None)
+        plan = Plan("image", str(ref), before, None, facts={"deleted": [image["Id"]], "untagged": names if ref.id else [str(ref)]})
         note = (f"used by {', '.join(users)}" if users else "") + gone
-        plan.add(Action("remove", f"image {ref}", data=data, note=note.lstrip("; ")))
+        plan.add(Action("remove", f"image {ref}", data=dict(data, predicted=plan.facts), note=note.lstrip("; ")))
         return plan
 
     @staticmethod
     def apply(client, action):
-        client.api.remove_image(str(action.data["ref"]), force=action.data["force"], noprune=not action.data["prune"])
+        """The engine's own list of what it untagged and deleted (community.docker's untagged and deleted keys): what the
+        plan predicted, plus what it could not (untagged parent images the engine deletes with this one)."""
+        answer = client.api.remove_image(str(action.data["ref"]), force=action.data["force"], noprune=not action.data["prune"])
+        predicted = action.data["predicted"]
+        extra: dict[str, list] = {"deleted": [], "untagged": []}
+        for item in answer or []:
+            for key, fact in (("Deleted", "deleted"), ("Untagged", "untagged")):
+                if item.get(key) and item[key] not in predicted[fact] + extra[fact]:
+                    extra[fact].append(item[key])
+        return Outcome(facts=extra)
 
     @staticmethod
     def inspect(client, want):

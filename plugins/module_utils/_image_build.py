@@ -128,7 +128,12 @@ class BuildKind:
         labels = string_map("labels", params.get("labels"))
         if labels and HASH_LABEL in labels:
             raise ParamError("labels", f"{HASH_LABEL} is set by the module")
-        platform = check_platform("platform", params.get("platform"))
+        platforms = params.get("platform") or []
+        platforms = [platforms] if isinstance(platforms, str) else platforms
+        if len(platforms) > 1:
+            raise ParamError("platform", f"{', '.join(platforms)}: several platforms need BuildKit's multi-platform build (docker buildx); "
+                                         "the engine's build endpoint builds one: use one task per platform, each with its own name or tag")
+        platform = check_platform("platform", platforms[0]) if platforms else None
         extra_tags = [parse_ref(f"tags[{i + 1}]", t, ref.tag, digest=False) for i, t in enumerate(params.get("tags") or [])]
         build = dict(path=path, dockerfile=dockerfile if in_context is None else in_context, buildargs=args, target=params.get("target"),
                      nocache=bool(params.get("nocache")), pull=bool(params.get("pull")), network_mode=params.get("network"),

@@ -254,6 +254,7 @@ class PruneKind:
             cache = [b for b in df.get("BuildCache") or [] if not b.get("InUse") and (want.builder_cache_all or not b.get("Shared"))
                      and matches(cutoff_filters, {}, epoch(b.get("LastUsedAt") or b.get("CreatedAt")), now)]
             plan.facts["builder_cache_space_reclaimed"] = sum(_size(b.get("Size")) for b in cache)
+            plan.facts["builder_cache_caches_deleted"] = [b.get("ID") for b in cache]
             if cache:
                 change = Change("builder_cache", [b.get("ID") for b in cache], [], "remove")
                 plan.add(Action("prune", f"build cache ({len(cache)} records)", (change,), atomic=False,

@@ -117,6 +117,8 @@ def result_of(kind, converged, with_diff, facts_key=None):
     plan = converged.plan
     result = dict(changed=converged.changed, actions=plan.describe(), changes=[c.as_dict() for c in plan.changes])
     result[kind.kind] = converged.data
+    for alias in getattr(kind, "also_returned_as", ()):  # community.docker's name for the same data (swarm_facts)
+        result[alias] = converged.data
     if facts_key:
         result[facts_key] = converged.facts
     else:

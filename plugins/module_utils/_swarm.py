@@ -61,6 +61,7 @@ def _non_negative(option, value):
 
 class SwarmKind:
     kind = "swarm"
+    also_returned_as = ("swarm_facts",)  # community.docker.docker_swarm's key
     phase = 0
 
     @staticmethod

@@ -49,7 +49,7 @@ def swarm_info(client, params):
         node = client.info().get("Swarm") or {}
     active = node.get("LocalNodeState") == "active"
     manager = active and bool(node.get("ControlAvailable"))
-    result: dict[str, Any] = {"docker_swarm_active": active, "docker_swarm_manager": manager, "swarm_facts": {}}
+    result: dict[str, Any] = {"can_talk_to_docker": True, "docker_swarm_active": active, "docker_swarm_manager": manager, "swarm_facts": {}}
     if not manager:
         return result  # only a manager answers for the swarm
     verbose = params.get("verbose_output")

@@ -35,8 +35,8 @@ class NodeKind:
         both = sorted(set(remove) & set(labels or {}))
         if both:
             raise ParamError("labels_to_remove", f"{', '.join(both)} also in labels: a label is either set or removed")
-        if params.get("labels_state") == "replace" and labels is None and not remove:
-            raise ParamError("labels_state", "replace needs labels (an empty dict removes every label)")
+        if params.get("labels_state") == "replace" and labels is None:
+            labels = {}  # community.docker's meaning: replace without labels removes every label
         return NodeWant(params["hostname"], params.get("availability"), params.get("role"), labels,
                         params.get("labels_state") or "merge", remove)
 

@@ -282,6 +282,7 @@ class ServiceKind:
         have = None if raw is None else _option_state(raw["Spec"])
         if want.state == "absent":
             plan = Plan("service", want.name, have, None)
+            plan.facts["rebuilt"] = False  # community.docker's key: a service is never removed and created again here
             if raw is not None:
                 plan.add(Action("remove", target, data={"id": raw["ID"]}))
             return plan
@@ -295,6 +296,7 @@ class ServiceKind:
                 raise ParamError("image", f"service {want.name} does not exist: creating it needs an image")
             after = {k: v for k, v in fields.items() if v is not None}
             plan = Plan("service", want.name, None, after)
+            plan.facts["rebuilt"] = False
             spec = _spec({"Name": want.name, "TaskTemplate": {"ContainerSpec": {}}}, fields)
             plan.add(Action("create", target, data={"spec": spec, "wait": want.wait_timeout}, atomic=False))  # create, then wait
             return plan
@@ -302,6 +304,7 @@ class ServiceKind:
         changes = field_changes(modes, fields, have, how={k: "rolling update" if k in ROLLING else "update" for k in FIELDS})
         plan = Plan("service", want.name, have, dict(have or {}, **{k: v for k, v in fields.items() if v is not None}))
         plan.facts["service_id"] = raw["ID"]
+        plan.facts["rebuilt"] = False
         if changes:
             plan.add(Action("update", target, tuple(changes), data={
                 "id": raw["ID"], "version": raw["Version"]["Index"], "spec": _spec(raw["Spec"], fields),

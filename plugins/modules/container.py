@@ -268,6 +268,11 @@ options:
         description:
         - Time after start when failures do not count.
         type: str
+      start_interval:
+        description:
+        - Time between checks during O(healthcheck.start_period). Needs Docker Engine 25 or newer (API 1.44); an older engine
+          would drop it, so the task fails there before anything is written.
+        type: str
       disable:
         description:
         - Turn off the health check (also the image's).
@@ -508,8 +513,10 @@ options:
   storage_opts:
     description:
     - Storage driver options for the container, such as C(size=1G). Values must be strings.
-    - The storage driver must support them (overlay2 takes C(size) only on xfs with project quotas); otherwise the engine
-      refuses the create and the task fails with its answer.
+    - The storage driver must support them. overlay2 takes only C(size), and only over xfs mounted with C(pquota). On an
+      engine whose overlay2 is on another file system (such as ext4) the task fails before anything is written, check mode
+      included, and says so; on xfs without C(pquota) the engine refuses the create and the task fails with its answer.
+      community.docker passes them on and fails with the engine's answer.
     type: dict
   runtime:
     description:

@@ -46,7 +46,18 @@ options:
     description:
       - The file's mode, as an octal string such as V('0644') (or a number in YAML's octal form, 0644).
       - Defaults to the mode of O(path) on the controller, and to V('0644') for O(content).
+      - Read as O(mode_parse) says.
     type: raw
+  mode_parse:
+    description:
+      - How O(mode) is read, as in M(community.docker.docker_container_copy_into).
+      - V(modern) reads a string as an octal number and takes a number as it is, as M(ansible.builtin.copy) does.
+      - V(octal_string_only) refuses anything but a string holding an octal number.
+      - V(legacy) reads a string as a B(decimal) number (community.docker's default, kept there for compatibility; V('0644')
+        then means mode 01204). Here the default is V(modern), since no task means that.
+    type: str
+    choices: [legacy, modern, octal_string_only]
+    default: modern
   owner_id:
     description: The numeric user ID that owns the file; V(0) when not set.
     type: int

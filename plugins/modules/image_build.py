@@ -25,7 +25,8 @@ description:
   - Differences from M(community.docker.docker_image_build), which uses the CLI's buildx. O(rebuild) has the
     extra choice V(inputs-changed), the default (community.docker's default V(never) ignores changes to the Dockerfile
     or the context). O(args), O(labels) and O(etc_hosts) values must be strings (a number or boolean is refused rather than
-    converted). O(platform) is one platform, not a list (the classic builder builds one). O(tags) (more names for the
+    converted). O(platform) takes one platform (a list of one too); several fail, naming the option (the engine's builder
+    builds one). O(tags) (more names for the
     build) is new. C(secret), C(outputs), C(load) and C(push) are not offered (BuildKit only; use
     M(dockhand.docker.image_push) to push).
 options:
@@ -62,8 +63,12 @@ options:
     description: Labels of the image. Values must be strings. Part of the hash. C(dockhand.build-hash) is set by the module.
     type: dict
   platform:
-    description: The platform to build for, such as V(linux/amd64). Part of the hash.
-    type: str
+    description:
+      - The platform to build for, such as V(linux/amd64) (or V(amd64)). Part of the hash.
+      - A list, as M(community.docker.docker_image_build) takes it, may hold one platform. Several need BuildKit's
+        multi-platform build, which the engine's build endpoint does not do; the task then fails before anything is built.
+    type: list
+    elements: str
   rebuild:
     description:
       - V(inputs-changed) builds when the image is missing or its C(dockhand.build-hash) label differs from the hash of
@@ -177,7 +182,7 @@ ARGUMENT_SPEC = dict(
     args=dict(type="dict"),
     target=dict(type="str"),
     labels=dict(type="dict"),
-    platform=dict(type="str"),
+    platform=dict(type="list", elements="str"),
     rebuild=dict(type="str", default="inputs-changed", choices=["inputs-changed", "never", "always"]),
     nocache=dict(type="bool", default=False),
     pull=dict(type="bool", default=False),

@@ -57,6 +57,20 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+deleted:
+  description:
+    - The IDs of the images deleted, as M(community.docker.docker_image_remove) returns them. In check mode, the image that would
+      be deleted (the untagged parent images the engine deletes with it are known only once it has).
+  returned: success
+  type: list
+  elements: str
+  sample: ["sha256:3c1f..."]
+untagged:
+  description: The names removed from images (that would be, in check mode), as M(community.docker.docker_image_remove) returns them.
+  returned: success
+  type: list
+  elements: str
+  sample: ["registry.example.com/shop/app:1.3"]
 image:
   description: The image named by O(name) after the run (C(docker image inspect)); empty when it no longer exists.
     In check mode, the image as it is before the run.

@@ -55,6 +55,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+tagged_images:
+  description: The names this run pointed at the image (that would be, in check mode), as M(community.docker.docker_image_tag) returns them.
+  returned: success
+  type: list
+  elements: str
+  sample: ["registry.example.com/shop/app:1.4"]
 image:
   description: The image named by O(name) (C(docker image inspect)).
   returned: always

@@ -33,7 +33,8 @@ options:
     type: dict
   labels_state:
     description:
-      - V(merge) sets the labels listed and keeps the others; V(replace) makes O(labels) the node's only labels.
+      - V(merge) sets the labels listed and keeps the others; V(replace) makes O(labels) the node's only labels
+        (without O(labels), the node keeps none, as in M(community.docker.docker_node)).
     type: str
     choices: [merge, replace]
     default: merge

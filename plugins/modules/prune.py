@@ -162,6 +162,12 @@ builder_cache_space_reclaimed:
   returned: when O(builder_cache=true)
   type: int
   sample: 0
+builder_cache_caches_deleted:
+  description: The IDs of the build cache records removed (that would be, in check mode).
+  returned: when O(builder_cache=true)
+  type: list
+  elements: str
+  sample: []
 disk_usage:
   description:
     - The engine's disk usage after the prune (before it in check mode or when nothing was removed), as

@@ -335,6 +335,11 @@ service_id:
   description: The service's ID.
   returned: when the service exists after the run (or would be kept in check mode)
   type: str
+rebuilt:
+  description: Always V(false), as M(community.docker.docker_swarm_service) returns it when it updated a service in place; this
+    module never removes and creates a service again.
+  returned: always
+  type: bool
 actions:
   description: The plan, one readable line per action (or that would be applied in check mode).
   returned: always

@@ -141,6 +141,10 @@ swarm:
   type: dict
   sample: {"ID": "q2lxmbykr4cbrhqvzmqzekv5f", "Spec": {"Name": "default", "Orchestration": {"TaskHistoryRetentionLimit": 3}},
            "JoinTokens": {"Worker": "SWMTKN-1-...", "Manager": "SWMTKN-1-..."}, "DefaultAddrPool": ["10.20.0.0/16"], "SubnetSize": 26}
+swarm_facts:
+  description: The same as RV(swarm), under M(community.docker.docker_swarm)'s name (its C(JoinTokens) included).
+  returned: always
+  type: dict
 swarm_unlock_key:
   description: The key that unlocks the managers after a restart, when this run turned O(autolock_managers) on.
   returned: when autolock_managers was turned on

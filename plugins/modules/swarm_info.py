@@ -74,6 +74,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+can_talk_to_docker:
+  description: Always V(true) on success (the module fails when it cannot reach the engine); as M(community.docker.docker_swarm_info).
+  returned: success
+  type: bool
 docker_swarm_active:
   description: Whether the engine is in a swarm.
   returned: always

@@ -123,11 +123,14 @@ def test_device_requests_reach_the_engine(engine, ansible, prefix):
 
 
 def test_storage_opts_reach_the_engine(engine, ansible, prefix):
-    """overlay2 takes size only on xfs with project quotas: this engine's refusal shows the option got there, and nothing is left."""
+    """overlay2 takes size only over xfs with project quotas: on another file system the task says so before anything is
+    written, check mode included, and nothing is left."""
     args = base(prefix, storage_opts={"size": "1G"})
     if engine.info()["Driver"] == "overlay2" and engine.info().get("DriverStatus", [["", ""]])[0][1] != "xfs":
-        result = ansible.fails("container", args)
-        assert "storage-opt" in result["msg"] or "size" in result["msg"], result["msg"]
+        for check in (True, False):
+            result = ansible.fails("container", args, check=check)
+            assert result["msg"].startswith("storage_opts: this engine's storage driver, overlay2 on "), result["msg"]
+            assert "only over xfs mounted with pquota" in result["msg"], result["msg"]
         assert inspect(engine, args["name"]) is None
         assert not [c for c in engine.containers.list(all=True) if c.name.startswith(prefix)]
     else:

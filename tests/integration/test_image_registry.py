@@ -134,7 +134,7 @@ def test_unreachable_registry_and_missing_images(ansible, images, registry):
     ("image_push", {"name": "{reg}/{p}/x@sha256:" + "a" * 64}, "name", "names a digest"),
     ("image_push", {"name": "{reg}/{p}/x", "tags": ["ok", "-bad"]}, "tags", "is not a valid tag"),
     ("image_push", {"name": "{reg}/{p}/x", "registry_url": "{reg}"}, "registry_url", "only used with username and password"),
-    ("image_pull", {"name": "{reg}/{p}/x", "platform": "linux"}, "platform", "is not a platform"),
+    ("image_pull", {"name": "{reg}/{p}/x", "platform": "linux/"}, "platform", "is not a platform"),
     ("image_pull", {"name": "{reg}/{p}/x@sha256:abc"}, "name", "is not a digest"),
     ("image_pull", {"name": "{reg}/{p}/X"}, "name", "is not a valid image name"),
 ])

@@ -18,6 +18,15 @@ def test_parse_mode_refuses(value):
         parse_mode("mode", value)
 
 
+def test_mode_parse_as_community_docker():
+    """mode_parse: legacy reads a string as a decimal number; octal_string_only takes strings only."""
+    assert parse_mode("mode", "0644", "legacy") == 644
+    assert parse_mode("mode", 0o644, "legacy") == 0o644
+    assert parse_mode("mode", "0644", "octal_string_only") == 0o644
+    with pytest.raises(ParamError, match="octal_string_only takes strings only"):
+        parse_mode("mode", 420, "octal_string_only")
+
+
 def state(sha="a", mode="0644", owner="0:0"):
     return {"path": "/x", "type": "file", "size": 1, "mode": mode, "owner": owner, "sha256": sha}
 

@@ -275,3 +275,17 @@ def test_pushed_digest_from_aux_or_from_the_status_line():
     assert _image.pushed_digest([{"status": "Pushed", "id": "0070"}, status], "v1") == DIGEST
     assert _image.pushed_digest([status], "v2") is None
     assert _image.pushed_digest([{"status": "Pushed"}], "v1") is None
+
+
+@pytest.mark.parametrize("given, expected", [("amd64", "linux/amd64"), ("linux", "linux"), ("Linux/ARM64/v8", "linux/arm64/v8"),
+                                             ("linux/amd64", "linux/amd64")])
+def test_platform_forms_of_community_docker(given, expected):
+    assert _image.check_platform("platform", given) == expected
+
+
+def test_same_platform_compares_the_parts_asked():
+    assert _image.same_platform("linux", "linux/amd64")
+    assert _image.same_platform("linux/arm64", "linux/arm64/v8")
+    assert not _image.same_platform("linux/arm", "linux/arm64")
+    assert _image.same_platform("linux/arm64/v8", "linux/arm64")
+    assert not _image.same_platform("linux/amd64", "windows/amd64")
