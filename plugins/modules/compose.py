@@ -14,11 +14,15 @@ description:
     networks, volumes and containers core as M(dockhand.docker.project) (an exact plan, field-level C(--diff), check
     mode, safe recreates and a parallel converge). No Compose CLI is needed on the host.
   - What the module creates carries the labels and names C(docker compose) gives its own (C(com.docker.compose.project),
-    C(.service), C(.container-number), C(.oneoff), C(.project.working_dir), C(.project.config_files), and the networks'
-    and volumes' C(com.docker.compose.network) / C(com.docker.compose.volume)); containers are named
-    C(<project>-<service>-<n>), networks C(<project>_<name>) (the default network C(<project>_default)) and volumes
-    C(<project>_<name>), unless the model gives a C(name) or marks them C(external) (the labels C(docker compose -p <project> ps)
-    selects containers by).
+    C(.service), C(.container-number), C(.oneoff), C(.project.working_dir), C(.project.config_files), C(.depends_on),
+    C(.config-hash), and the networks' and volumes' C(com.docker.compose.network) / C(com.docker.compose.volume));
+    containers are named C(<project>-<service>-<n>), with their name as a network alias, networks C(<project>_<name>)
+    (the default network C(<project>_default)) and volumes C(<project>_<name>), unless the model gives a C(name) or
+    marks them C(external). So C(docker compose -p <project> ps), C(logs) and C(down) work on what the module made
+    (tested with Compose 2.40).
+  - Containers, networks and volumes C(docker compose up) made from the same file are adopted as they are (no change).
+    The other way round, C(docker compose up) recreates the module's containers once, as the C(config-hash) label the
+    module writes is not Compose's own hash of the service.
   - "The model: files are looked up in O(project_src) (C(compose.yaml), C(compose.yml), C(docker-compose.yaml),
     C(docker-compose.yml), plus the matching C(.override) file), or O(files) are merged in order (mappings key by key;
     ports, expose, dns, cap_add and other lists added to; service volumes by target; anything else replaced).
@@ -27,19 +31,28 @@ description:
     keyword) over O(env_files), or the C(.env) of O(project_src) when O(env_files) is not given."
   - "Service keys: image, command, entrypoint, environment (list or map), env_file, labels, ports (short and long
     syntax), expose, volumes (short and long syntax: named volumes of the model, bind paths relative to the project
-    directory, tmpfs), tmpfs, networks (list or map with aliases, ipv4_address, ipv6_address), network_mode (host, none,
+    directory, tmpfs), tmpfs, networks (list or map with aliases, ipv4_address, ipv6_address, priority), network_mode (host, none,
     bridge, service:NAME, container:NAME), restart, healthcheck, depends_on (list, or map with condition service_started,
     service_healthy or service_completed_successfully: a one-shot service that exited with 0 is not run again), user,
     working_dir, hostname, domainname, cap_add, cap_drop, privileged, read_only, init, tty,
     stdin_open, stop_signal, stop_grace_period, sysctls, ulimits, extra_hosts, dns, dns_search, shm_size, mem_limit,
     mem_reservation, memswap_limit, cpus, cpu_shares, cpuset, pids_limit, devices, security_opt, logging, group_add, pid,
-    ipc, oom_score_adj, pull_policy, container_name, profiles, scale, extends (a service of the same file or of
-    C(file)), deploy.replicas and deploy.resources (limits: cpus,
-    memory, pids; reservations: memory). Top-level: services, networks, volumes, name, version (ignored, as Compose
-    does)."
+    ipc, oom_score_adj, pull_policy (also C(build)), container_name, profiles, scale, extends (a service of the same
+    file or of C(file)), deploy.replicas and deploy.resources (limits: cpus, memory, pids; reservations: memory),
+    build (context, dockerfile, args, target, labels, network, shm_size, extra_hosts, no_cache, pull, cache_from,
+    tags), secrets and configs (file-based: short or long syntax with source and target). Top-level: services,
+    networks, volumes, secrets and configs (with C(file)), name, version (ignored, as Compose does)."
+  - "C(build): the image (the service's C(image), else C(<project>-<service>)) is built through
+    M(dockhand.docker.image_build)'s content hash with the engine's classic builder, before the service's containers;
+    the build context is relative to the project directory. A container records the build hash of its image, so a
+    rebuild that changed the inputs recreates it, and check mode predicts the build and the recreate."
+  - "C(secrets) and C(configs): the file is bind-mounted read-only, as Compose does without Swarm: a secret at
+    C(/run/secrets/<target or name>), a config at its C(target) (C(/<name>) by default). A changed file is seen at once
+    and changes nothing else."
   - "A key the module does not implement fails the task before anything is written, naming it (for example
-    C(services.web.develop: not supported)); C(x-*) extension keys are ignored, as the specification says. Not
-    implemented yet, and so refused: C(build) (building images; see O(build)), C(secrets), C(configs)."
+    C(services.web.develop: not supported)); C(x-*) extension keys are ignored, as the specification says. Refused
+    that way, among others: secrets and configs from C(environment) or C(content), C(uid)/C(gid)/C(mode) of a secret,
+    BuildKit-only build keys (C(ssh), C(secrets), C(platforms), C(additional_contexts))."
   - Same option names as M(community.docker.docker_compose_v2) where they mean the same.
 options:
   project_src:
@@ -94,8 +107,9 @@ options:
     default: policy
   build:
     description:
-      - Building images is not implemented yet, so a service with a C(build) section fails, naming it, unless this is
-        V(never), which runs the service's C(image) as it is. Building through M(dockhand.docker.image_build) can come later.
+      - "V(policy) builds the image of a service with a C(build) section when it is missing, and with
+        C(pull_policy: build) whenever its build inputs (the context's files, Dockerfile, args, target, labels) changed."
+      - V(always) builds every such image (C(changed) only when an image ID moved); V(never) runs the image as it is.
     type: str
     choices: [always, never, policy]
     default: policy

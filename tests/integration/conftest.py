@@ -114,6 +114,16 @@ def engine():
 
 
 @pytest.fixture(scope="session")
+def compose_cli():
+    """The path of the real Docker Compose v2 (Debian sid's 2.40), for interop tests only: ci/compose_v2.sh fetches
+    it once into a cache (a fresh machine too) and prints the path."""
+    script = Path(__file__).resolve().parents[2] / "ci" / "compose_v2.sh"
+    out = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=False, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
 def ansible():
     return Ansible(os.environ["DOCKHAND_COLLECTIONS_BASE"])
 

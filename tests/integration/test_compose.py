@@ -201,7 +201,8 @@ def test_bad_input_names_the_key_and_leaves_nothing(engine, ansible, prefix, tmp
     bad = ansible.fails("compose", {"project_src": str(src)})
     assert bad["option"] == "services.web.networks.nowhere"
 
-    src = project(tmp_path, prefix, compose=COMPOSE.replace("image: {image}\n    command: [", "build: {{context: ., ssh: [default]}}\n    image: {image}\n    command: ["))
+    ssh_build = "build: {{context: ., ssh: [default]}}\n    image: {image}\n    command: ["
+    src = project(tmp_path, prefix, compose=COMPOSE.replace("image: {image}\n    command: [", ssh_build))
     bad = ansible.fails("compose", {"project_src": str(src)})
     assert bad["option"] == "services.db.build.ssh" and "not supported" in bad["msg"]
     assert nothing_left(engine, prefix) == ([], [], [])

@@ -3,15 +3,13 @@ Compose file per feature group, what `docker compose up -d` made is adopted unch
 `docker compose ps` lists and `docker compose down` removes, and the containers, networks and volumes both make are the
 same once the fields only one of them writes (its own bookkeeping labels, IDs) are set aside."""
 
-import json
-import os
-import subprocess
 import textwrap
 import zlib
 from pathlib import Path
 
 import pytest
 import yaml
+from _compose_support import Compose
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import FIELDS_BY_NAME
 
 IMAGE = "dockhand/busybox:latest"
@@ -235,31 +233,6 @@ OVERRIDE = """
         environment: {CHILD: overridden}
         ports: ["127.0.0.1::81"]
     """
-
-
-@pytest.fixture(scope="session")
-def compose_cli():
-    """The path of Compose v2's docker-compose binary: ci/compose_v2.sh fetches it on a fresh machine."""
-    out = subprocess.run(["bash", str(ROOT / "ci" / "compose_v2.sh")], capture_output=True, text=True, check=False, timeout=600)
-    assert out.returncode == 0, out.stderr
-    path = out.stdout.strip().splitlines()[-1]
-    assert os.access(path, os.X_OK), path
-    return path
-
-
-class Compose:
-    def __init__(self, binary, src, project):
-        self.binary, self.src, self.project = binary, src, project
-
-    def __call__(self, *args):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
-        proc = subprocess.run([self.binary, "-p", self.project, *args], cwd=self.src, env=env, capture_output=True, text=True,
-                              check=False, timeout=300)
-        assert proc.returncode == 0, f"docker compose {' '.join(args)}: {proc.stderr}"
-        return proc.stdout
-
-    def ps(self):
-        return [json.loads(line) for line in self("ps", "-a", "--format", "json").splitlines() if line.strip()]
 
 
 def write_project(tmp_path, prefix, group):
