@@ -251,9 +251,47 @@ class EngineAPI:
         """POST body as JSON to an engine path ("/containers/{0}/update", its {0} filled with args[0], quoted as the SDK
         does) and return the JSON answer.
 
-        For the few requests whose SDK helpers drop fields (create with every HostConfig key, update with zeros)."""
+        For the requests whose SDK helpers drop fields (create with every HostConfig key, update with zeros)."""
+        if self._engine.reads_direct:
+            return self._engine.write("POST", path, *args, query=query, body=body)
         api = self._engine.sdk().api
         return self._engine.sdk_call(lambda: api._result(api._post_json(api._url(path, *args), data=body, params=query), True))
+
+    # The writes of a container's life go the way reads do (no SDK import, no requests stack per call); the engine
+    # answers them the same either way. ssh:// and the other addresses take the SDK's methods of the same names.
+    def start(self, container):
+        self._write("start", (container,), {}, "POST", "/containers/{0}/start")
+
+    def stop(self, container, timeout=None):
+        query = {} if timeout is None else {"t": timeout}
+        self._write("stop", (container,), {"timeout": timeout}, "POST", "/containers/{0}/stop", query, wait=timeout or 0)
+
+    def kill(self, container, signal=None):
+        self._write("kill", (container,), {"signal": signal}, "POST", "/containers/{0}/kill", {"signal": signal} if signal else {})
+
+    def remove_container(self, container, v=False, force=False):
+        query = {"v": _flag(v), "force": _flag(force)}
+        self._write("remove_container", (container,), {"v": v, "force": force}, "DELETE", "/containers/{0}", query)
+
+    def rename(self, container, name):
+        self._write("rename", (container, name), {}, "POST", "/containers/{0}/rename", {"name": name})
+
+    def pause(self, container):
+        self._write("pause", (container,), {}, "POST", "/containers/{0}/pause")
+
+    def unpause(self, container):
+        self._write("unpause", (container,), {}, "POST", "/containers/{0}/unpause")
+
+    def remove_network(self, net_id):
+        self._write("remove_network", (net_id,), {}, "DELETE", "/networks/{0}")
+
+    def remove_volume(self, name, force=False):
+        self._write("remove_volume", (name,), {"force": force}, "DELETE", "/volumes/{0}", {"force": _flag(force)} if force else {})
+
+    def _write(self, sdk_name, args, kwargs, method, path, query=None, wait=0):
+        if not self._engine.reads_direct:
+            return self._engine.sdk_api(sdk_name)(*args, **kwargs)
+        return self._engine.write(method, path, args[0], query=query, wait=wait)
 
     def get_stream(self, path, query=None, chunk_size=1 << 20):
         """GET an engine path and yield its raw answer in chunks (an image archive from /images/get, whose SDK helper
@@ -367,13 +405,22 @@ class Engine:
         if connection is not None:
             connection.close()
 
-    def _get(self, url):
-        """(response, body) of GET url; a kept-alive connection the engine closed meanwhile is retried once on a new one."""
+    def _request(self, method, url, body=None, wait=0):
+        """(response, body) of one request on this thread's kept-alive connection; wait: seconds the engine may take on
+        top of the timeout option (a stop's grace period). A connection the engine closed meanwhile is retried once on a
+        new one: any GET, and a write only when sending it failed (a write is never sent twice)."""
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else {}
         while True:
             connection = self._connection()
             reused = connection.sock is not None
+            sent = False
             try:
-                connection.request("GET", url)
+                if connection.sock is None:
+                    connection.connect()
+                connection.sock.settimeout(self._timeout + wait)
+                connection.request(method, url, body=data, headers=headers)
+                sent = True
                 response = connection.getresponse()
                 return response, response.read()
             except socket.timeout:
@@ -384,7 +431,7 @@ class Engine:
                 raise TransportError(_tls_failure(exc)) from None
             except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest) as exc:
                 self._drop_connection()
-                if not reused:
+                if not reused or (sent and method != "GET"):
                     raise TransportError(exc.strerror or str(exc) or exc.__class__.__name__) from None
             except OSError as exc:
                 self._drop_connection()
@@ -393,25 +440,38 @@ class Engine:
                 self._drop_connection()
                 raise TransportError(f"{exc.__class__.__name__}: {exc}") from None
 
+    def _url(self, path, args, query):
+        url = self._prefix + path.format(*(quote(str(a), safe="/:") for a in args))
+        return url + "?" + urlencode(query) if query else url
+
+    def write(self, method, path, *args, query=None, body=None, wait=0):
+        """A write request (POST or DELETE) on the read path's connection; its JSON answer, or None when it has none."""
+        return _answer(*self._request(method, self._url(path, args, query), body, wait))
+
     def read(self, method, path, *args, query=None, sdk_kwargs=None):
         """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK for ssh:// and the
         other addresses the read path does not know."""
         if not self.reads_direct:
             return self.sdk_api(method)(*args, **(sdk_kwargs or {}))
-        url = self._prefix + path.format(*(quote(str(a), safe="/:") for a in args))
-        if query:
-            url += "?" + urlencode(query)
-        response, body = self._get(url)
-        if response.status == 400 and b"HTTP request to an HTTPS server" in body:
-            raise TransportError("the engine speaks TLS there: set tls (or validate_certs and ca_path)")
-        if response.status >= 400:
-            try:
-                answer = json.loads(body)
-            except ValueError:
-                answer = body.decode("utf-8", "replace").strip()
-            explanation = str((answer.get("message") if isinstance(answer, dict) else answer) or "")
-            raise _api_error(response.status, explanation or response.reason)
-        return json.loads(body) if body else None
+        return _answer(*self._request("GET", self._url(path, args, query)))
+
+
+def _flag(value):
+    return "1" if value else "0"
+
+
+def _answer(response, body):
+    """The engine's JSON answer (None when empty); an error status raises APIError or NotFound with its message."""
+    if response.status == 400 and b"HTTP request to an HTTPS server" in body:
+        raise TransportError("the engine speaks TLS there: set tls (or validate_certs and ca_path)")
+    if response.status >= 400:
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            answer = body.decode("utf-8", "replace").strip()
+        explanation = str((answer.get("message") if isinstance(answer, dict) else answer) or "")
+        raise _api_error(response.status, explanation or response.reason)
+    return json.loads(body) if body else None
 
 
 def _translate_sdk_error(exc):

@@ -123,3 +123,49 @@ print(sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules))
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "['docker', 'requests', 'urllib3']"
+
+
+def test_container_life_writes_leave_the_sdk_unloaded(prefix):
+    """Create, start, pause, stop, rename, kill and remove go the read path's way (no SDK import per task that writes);
+    their effects are the engine's."""
+    script = f"""
+import sys
+from ansible_collections.dockhand.docker.plugins.module_utils._client import connect, NotFound
+client = connect({{"docker_host": {HOST!r}}})
+name = {prefix!r} + "-w"
+body = {{"Image": {BASE_IMAGE!r}, "Cmd": ["sleep", "3600"], "StopTimeout": 1, "HostConfig": {{}}}}
+cid = client.api.post_json("/containers/create", body, query={{"name": name}})["Id"]
+client.api.start(cid); client.api.start(cid)  # the second start is the engine's 304: not an error
+client.api.pause(cid); state = client.api.inspect_container(cid)["State"]; print(state["Paused"])
+client.api.unpause(cid); client.api.stop(cid, timeout=0); print(client.api.inspect_container(cid)["State"]["Running"])
+client.api.rename(cid, name + "-b"); print(client.api.inspect_container(cid)["Name"])
+client.api.start(cid); client.api.kill(cid, signal="SIGKILL")
+client.api.remove_container(cid, force=True, v=True)
+try:
+    client.api.remove_container(cid, force=True)
+except NotFound as exc:
+    print("gone:", exc.status_code)
+print(sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules))
+"""
+    env = dict(os.environ, PYTHONPATH=os.environ["DOCKHAND_COLLECTIONS_BASE"])
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:5] == ["True", "False", f"/{prefix}-w-b", "gone: 404", "[]"]
+
+
+@pytest.mark.parametrize("path", ["socket", "sdk"])
+def test_write_errors_are_the_same_on_both_paths(prefix, path):
+    client = connect({"docker_host": HOST}) if path == "socket" else sdk_path()
+    with pytest.raises(NotFound):
+        client.api.start(f"{prefix}-missing")
+    cid = client.api.post_json("/containers/create", {"Image": BASE_IMAGE, "Cmd": ["sleep", "3600"]}, query={"name": f"{prefix}-e"})["Id"]
+    try:
+        with pytest.raises(APIError) as conflict:
+            client.api.post_json("/containers/create", {"Image": BASE_IMAGE}, query={"name": f"{prefix}-e"})
+        assert conflict.value.status_code == 409 and "already in use" in conflict.value.explanation
+        with pytest.raises(APIError) as paused:
+            client.api.pause(cid)  # not running
+        assert paused.value.status_code == 409
+    finally:
+        client.api.remove_container(cid, force=True)
+    with pytest.raises(NotFound):
+        client.api.inspect_container(cid)
