@@ -7,9 +7,10 @@ IMAGE = "dockhand/busybox:latest"
 
 
 def _resources(engine, prefix):
-    return ([c.name for c in engine.containers.list(all=True) if c.name.startswith(prefix)],
-            [n.name for n in engine.networks.list() if n.name.startswith(prefix)],
-            [v.name for v in engine.volumes.list() if v.name.startswith(prefix)])
+    # filtered by the engine: a listing of every container races with other tests removing theirs
+    return ([c.name for c in engine.containers.list(all=True, filters={"name": prefix}) if c.name.startswith(prefix)],
+            [n.name for n in engine.networks.list(names=[prefix]) if n.name.startswith(prefix)],
+            [v.name for v in engine.volumes.list(filters={"name": prefix}) if v.name.startswith(prefix)])
 
 
 def _container(prefix, **options):
