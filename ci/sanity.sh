@@ -16,4 +16,5 @@ mkdir -p "$HOME/.ansible/test/cache"
 cp ci/pip_bootstrap_standin.py "$HOME/.ansible/test/cache/get_pip_${pipver//./_}.py"
 stage="$(bash ci/stage.sh)"
 cd "$stage"
-ansible-test sanity --local --python 3.11 --color no "$@"
+# the venv's Python: 3.11 for ansible-core 2.17 and 2.19, 3.13 for 2.21 (ci/core_matrix.sh)
+ansible-test sanity --local --python "$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no "$@"

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import os
 import posixpath
+import re
 import tarfile
 import tempfile
 import typing
@@ -49,7 +50,7 @@ def parse_mode(option, value, how="modern"):
         except ValueError:
             raise ParamError(option, f"{value!r} is not a whole number (mode_parse: legacy reads it as a decimal number)") from None
     else:
-        text = str(value).strip().lower().removeprefix("0o")
+        text = re.sub(r"^0o", "", str(value).strip().lower())  # not str.removeprefix: modules run on Python 3.8
         try:
             mode = int(text, 8)
         except ValueError:

@@ -262,7 +262,7 @@ SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY
 
 
 def _caps(option, caps):
-    names = sorted({str(c).upper().removeprefix("CAP_") for c in caps})
+    names = sorted({re.sub(r"^CAP_", "", str(c).upper()) for c in caps})  # not str.removeprefix: modules run on Python 3.8
     unknown = [n for n in names if n not in CAPABILITIES]
     if option and unknown:
         raise ParamError(option, f"unknown capabilit{'ies' if len(unknown) > 1 else 'y'} {', '.join(unknown)} (see capabilities(7))")

@@ -127,7 +127,8 @@ def epoch(value):
         return float(value)
     if not value:
         return None
-    text = re.sub(r"(\.\d{6})\d+", r"\1", str(value)).replace("Z", "+00:00")
+    # exactly 6 fraction digits: Go trims trailing zeros, and Python before 3.11 reads only 3 or 6
+    text = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "00000")[:6], str(value)).replace("Z", "+00:00")
     try:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:

@@ -44,12 +44,16 @@ class Ansible:
             ANSIBLE_FORCE_COLOR="0",
         )
         self.bin = str(Path(sys.executable).with_name("ansible"))
+        # the managed host's Python, when not this venv's (ci/core_matrix.sh: Python 3.8); an extra var, as the
+        # implicit localhost's interpreter is the controller's whatever ANSIBLE_PYTHON_INTERPRETER says
+        self.python = os.environ.get("DOCKHAND_MANAGED_PYTHON")
 
     def run(self, module, args, check=False, diff=True, verbosity=3):
         """Run one module task on localhost; returns its Result (failures too: the caller asserts).
 
         At -vvv the callback keeps `diff` and `invocation` in the printed result, so tests can read them."""
         cmd = [self.bin, "localhost", "-c", "local", "-m", f"dockhand.docker.{module}", "-a", json.dumps(args)]
+        cmd += ["-e", f"ansible_python_interpreter={self.python}"] if self.python else []
         cmd += ["--check"] if check else []
         cmd += ["--diff"] if diff else []
         cmd += ["-" + "v" * verbosity] if verbosity else []
