@@ -31,6 +31,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import NoLogError
 
 from ._client import (
     CONNECTION_ARGS,
@@ -128,12 +129,24 @@ def result_of(kind, converged, with_diff, facts_key=None):
     return result
 
 
+class _Module(AnsibleModule):
+    """AnsibleModule, but bad input is said naming the option: for a list of dictionaries given a string, ansible-core
+    reports first that its no_log scan could not read it ("dictionary requested, could not parse JSON or key=value"),
+    and only after that the error that names the option."""
+
+    def fail_json(self, msg, **kwargs):
+        errors = getattr(getattr(getattr(self, "validation_result", None), "errors", None), "errors", None) or []
+        if errors and isinstance(errors[0], NoLogError) and msg == errors[0].msg:
+            msg = next((e.msg for e in errors if not isinstance(e, NoLogError)), msg)
+        super().fail_json(msg, **kwargs)
+
+
 def module_for(argument_spec, **kwargs):
     """An AnsibleModule with the connection options merged in."""
     spec = dict(CONNECTION_ARGS)
     spec.update(argument_spec)
     kwargs["required_together"] = CONNECTION_REQUIRED_TOGETHER + list(kwargs.get("required_together") or [])
-    return AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+    return _Module(argument_spec=spec, supports_check_mode=True, **kwargs)
 
 
 def client_or_fail(module):

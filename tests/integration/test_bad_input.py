@@ -85,3 +85,16 @@ def test_a_clean_rollback_does_not_say_the_engine_may_be_partly_changed(engine, 
     assert "the old container" in result["msg"] and "running again" in result["msg"], result["msg"]
     assert "partly changed" not in result["msg"], result["msg"]
     assert engine.api.inspect_container(args["name"])["State"]["Running"]
+
+
+@pytest.mark.parametrize("module, args, option", [
+    ("network", lambda p: _network(p, ipam_config="10.250.0.0/24"), "ipam_config"),
+    ("container", lambda p: _container(p, mounts="/t"), "mounts"),
+    ("project", lambda p: _project(p, containers="web"), "containers"),
+], ids=["network-ipam_config", "container-mounts", "project-containers"])
+def test_a_string_for_a_list_of_dictionaries_names_the_option(engine, ansible, prefix, module, args, option):
+    """ansible-core says first that its no_log scan could not read the value, in words that name no option."""
+    for check in (True, False):
+        result = ansible.fails(module, args(prefix), check=check)
+        assert f"option '{option}'" in result["msg"], result["msg"]
+    assert _resources(engine, prefix) == ([], [], [])

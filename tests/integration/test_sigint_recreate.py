@@ -1,10 +1,10 @@
-"""Ctrl-C in the middle of a safe recreate (issue 20): ansible-playbook and the module get SIGINT, as from a terminal,
-at each step of the swap; the next run of the same task converges with nothing lost (one container under the name,
-running the new configuration, the data of its named and anonymous volumes kept, no `-dockhand-` leftover) and the
-run after it changes nothing.
+"""A safe recreate cut off at each step of the swap (issue 20): Ctrl-C (ansible-playbook and the module get SIGINT, as
+from a terminal), or the engine seems gone to the run (its connections cut). The next run of the same task converges
+with nothing lost (one container under the name, running the new configuration, the data of its named and anonymous
+volumes kept, no `-dockhand-` leftover) and the run after it changes nothing.
 
 The steps are caught deterministically: the task reaches the engine through a unix socket proxy that holds the first
-request of the step (the module waits for its answer when the signal comes), or forwards it and the signal comes while
+request of the step (the module waits for its answer when the fault comes), or forwards it and the fault comes while
 the engine works on it (a stop that lasts: PID 1 ignores SIGTERM, so the engine waits stop_timeout before killing)."""
 
 import json
@@ -29,10 +29,11 @@ _REQUEST = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
 
 class GatedProxy:
     """A unix socket in front of the engine's. Every request is forwarded, but the first whose "METHOD path" matches
-    `gate`: that one is held (never forwarded) or, with forward=True, forwarded; either way `seen` is set."""
+    `gate`: that one is held (never forwarded) or, with forward=True, forwarded; either way `seen` is set. With
+    drop=True the engine then seems gone: every connection is cut, and new ones are closed at once."""
 
-    def __init__(self, path, gate, forward=False):
-        self.gate, self.forward = re.compile(gate), forward
+    def __init__(self, path, gate, forward=False, drop=False):
+        self.gate, self.forward, self.drop = re.compile(gate), forward, drop
         self.seen, self.closing = threading.Event(), threading.Event()
         self.sockets = []
         self.server = socket.socket(socket.AF_UNIX)
@@ -46,6 +47,9 @@ class GatedProxy:
                 client, _addr = self.server.accept()
             except OSError:
                 return
+            if self.drop and self.seen.is_set():
+                client.close()
+                continue
             upstream = socket.socket(socket.AF_UNIX)
             upstream.connect(ENGINE_SOCKET)
             self.sockets += [client, upstream]
@@ -61,6 +65,11 @@ class GatedProxy:
                 found = _REQUEST.match(data) if requests and not self.seen.is_set() else None
                 if found and self.gate.search(f"{found.group(1).decode()} {found.group(2).decode()}"):
                     self.seen.set()
+                    if self.drop:
+                        if self.forward:
+                            dst.sendall(data)
+                        self.cut()
+                        break
                     if not self.forward:
                         self.closing.wait()  # the module waits for an answer that never comes
                         break
@@ -73,6 +82,13 @@ class GatedProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+    def cut(self):
+        for sock in list(self.sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def close(self):
         self.closing.set()
@@ -94,11 +110,11 @@ def session_processes(sid):
     return found
 
 
-def interrupt(ansible, args, gate, forward=False):
-    """Run the task in ansible-playbook through a GatedProxy and press Ctrl-C (SIGINT to the whole process group, as a
-    terminal does) once the gate's request came; returns the playbook's exit status and output."""
+def interrupt(ansible, args, gate, forward=False, fault="Ctrl-C"):
+    """Run the task in ansible-playbook through a GatedProxy and, once the gate's request came, press Ctrl-C (SIGINT to
+    the whole process group, as a terminal does) or let the engine seem gone; returns the exit status and output."""
     workdir = Path(tempfile.mkdtemp(prefix="dh-int-"))  # short: a unix socket path has at most 107 characters
-    proxy = GatedProxy(str(workdir / "engine.sock"), gate, forward)
+    proxy = GatedProxy(str(workdir / "engine.sock"), gate, forward, drop=fault == "engine gone")
     try:
         task = dict(args, docker_host=f"unix://{workdir / 'engine.sock'}")
         play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
@@ -112,9 +128,10 @@ def interrupt(ansible, args, gate, forward=False):
             while not proxy.seen.wait(0.1) and run.poll() is None and time.monotonic() < deadline:
                 pass
             assert proxy.seen.is_set(), f"the run never reached the step:\n{run.communicate(timeout=120)[0]}"
-            if forward:
-                time.sleep(1)  # the engine is working on the request
-            os.killpg(run.pid, signal.SIGINT)
+            if fault == "Ctrl-C":
+                if forward:
+                    time.sleep(1)  # the engine is working on the request
+                os.killpg(run.pid, signal.SIGINT)
             out, _err = run.communicate(timeout=120)
         finally:
             for pid in session_processes(run.pid):  # none should be left; never one that holds the task's lock
@@ -148,8 +165,9 @@ def _states(engine, name):
     return {c["Names"][0].lstrip("/"): c["State"] == "running" for c in engine.api.containers(all=True, filters={"name": name})}
 
 
+@pytest.mark.parametrize("fault", ["Ctrl-C", "engine gone"])
 @pytest.mark.parametrize("gate, forward, left", [s[1:] for s in STEPS], ids=[s[0] for s in STEPS])
-def test_ctrl_c_during_a_recreate_then_the_next_run_converges(engine, ansible, prefix, gate, forward, left):
+def test_a_recreate_cut_off_then_the_next_run_converges(engine, ansible, prefix, gate, forward, left, fault):
     name = f"{prefix}-app"
     # PID 1 ignores SIGTERM: the engine's stop waits stop_timeout, then kills
     args = {"name": name, "image": IMAGE, "command": ["sleep", "3600"], "stop_timeout": 4,
@@ -160,8 +178,10 @@ def test_ctrl_c_during_a_recreate_then_the_next_run_converges(engine, ansible, p
     changed = dict(args, env={"V": "2"})
 
     old_id = engine.api.inspect_container(name)["Id"][:12]
-    status, out = interrupt(ansible, changed, gate.replace("{name}", re.escape(name)), forward)
+    status, out = interrupt(ansible, changed, gate.replace("{name}", re.escape(name)), forward, fault)
     assert status != 0 and "ok=1" not in out, f"the run was not interrupted:\n{out}"
+    if fault == "engine gone":
+        assert "Traceback" not in out and "cannot reach the Docker engine" in out, out
     names = {"{name}": name, "{temp}": f"{name}-dockhand-{old_id}", "{old}": f"{name}-dockhand-old-{old_id}"}
     states = _states(engine, name)
     assert sorted(states) == sorted(names[k] for k in left), f"the Ctrl-C came elsewhere: {states}"
