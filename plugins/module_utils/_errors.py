@@ -161,7 +161,7 @@ def _holds(value, said):
                 return f".{key}", item
         return None
     if isinstance(value, (list, tuple)):
-        return next(((("", item)) for item in value if said in str(item)), None)
+        return next((("", item) for item in value if said in str(item)), None)
     return ("", value) if said in str(value) else None
 
 
