@@ -17,11 +17,13 @@ description:
     The engine returns a config's data; this module leaves C(Spec.Data) out of its result, as O(data) is no_log.
   - When the data differs (or cannot be compared, for a config made without that label) the task fails naming O(data)
     or O(data_src), unless O(force=true) allows removing the config and creating it again; the engine refuses that
-    while services use the config. The usual way is a new name per version of the data, with the services pointed at it.
+    while services use the config. The usual way is a new name per version of the data, with the services pointed at it:
+    O(rolling_versions=true) does that.
   - Same option names as M(community.docker.docker_config), except O(force). There it removes and recreates the config
     on every run; here only when the data differs, so a task with O(force=true) is still idempotent. The label holding
-    the hash is C(dockhand.sha256) (community.docker uses C(ansible_key) with a SHA-224), and C(rolling_versions)
-    and C(versions_to_keep) are not here (yet).
+    the hash is C(dockhand.sha256) (community.docker uses C(ansible_key) with a SHA-224). With O(rolling_versions) the
+    versions are named as there (C(<name>_v<N>)), and the services that use an older version are pointed at the new one
+    (community.docker leaves them alone).
 options:
   name:
     description: Name of the config.
@@ -53,8 +55,25 @@ options:
     description:
       - Remove the config and create it again when its data differs from the task (a new ID; services that use it
         make the engine refuse). Without it, such a difference fails the task and changes nothing.
+      - Not with O(rolling_versions).
     type: bool
     default: false
+  rolling_versions:
+    description:
+      - Keep the config as versions named C(<name>_v<N>), the newest compared with the task (C(N) also in the label
+        C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too: a new
+        version C(<name>_v<N+1>) is made, every service that uses an older version is pointed at it through the service
+        update endpoint (its tasks are replaced as its C(update_config) says; the module does not wait for them), and the
+        versions past O(versions_to_keep) are removed.
+      - Services refer to the versioned name, which the module returns as RV(config_name).
+    type: bool
+    default: false
+  versions_to_keep:
+    description:
+      - With O(rolling_versions), how many versions stay after a new one is made, the new one included; V(0) and V(1)
+        keep only the new one, V(-1) keeps every version.
+    type: int
+    default: 5
   template_driver:
     description:
       - The templating driver the engine expands the config's data with when a service mounts it (V(golang)).
@@ -106,7 +125,8 @@ config_id:
   returned: when the config exists after the run (or would be kept in check mode)
   type: str
 config_name:
-  description: The config's name, as M(community.docker.docker_config) returns it.
+  description: The config's name, as M(community.docker.docker_config) returns it (with O(rolling_versions), the newest
+    version's, C(<name>_v<N>)).
   returned: when the config ID is returned
   type: str
 actions:
