@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ._container_apply import MANAGED_LABEL, STEPS, settle_plan, swap_leftovers, update_body
-from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, container_refs, image_value, in_place,
+from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, api_needs, container_refs, image_value, in_place,
                                 matches, parse_fields, with_container_ids)
 from ._errors import EngineError, NotFound, ParamError
 from ._container_compat import comparison, comparisons, compatible_params, image_label_check
 from ._image import Ref, check_platform, local_image, parse_ref, remote_digest, repo_digests
-from ._parse import docker_name, ip_address
+from ._parse import docker_name, ip_address, string_map
 from ._plan import Action, Change, Plan, compare
 
 _ZERO = (0, "", None)
@@ -91,6 +91,10 @@ def _networks(option, networks):
         entry = {"name": net["name"], "aliases": sorted(set(net.get("aliases") or [])), "links": sorted(net.get("links") or [])}
         for key in ("ipv4_address", "ipv6_address"):
             entry[key] = ip_address(f"{option}[{i}].{key}", net[key]) if net.get(key) else None
+        # community.docker's endpoint settings: set only when the task gives them
+        entry["driver_opts"] = string_map(f"{option}[{i}].driver_opts", net.get("driver_opts")) or None
+        entry["mac_address"] = FIELDS_BY_NAME["mac_address"].parse(f"{option}[{i}].mac_address", net["mac_address"]) if net.get("mac_address") else None
+        entry["gw_priority"] = net.get("gw_priority")
         out.append(entry)
     return out
 
@@ -154,7 +158,7 @@ class ContainerKind:
                     actual["local_digests"] = repo_digests(actual["image"], want.ref.repository)
                 except EngineError as exc:
                     actual["remote_error"] = str(exc)
-        if want.state != "absent" and (want.fields["healthcheck"] or {}).get("start_interval"):
+        if want.state != "absent" and _api_needs(want):
             actual["api_version"] = client.api.version().get("ApiVersion")
         if want.state != "absent" and want.fields["storage_opts"]:
             info = client.info()
@@ -183,7 +187,7 @@ class ContainerKind:
             return plan
         if actual["missing_networks"]:
             raise ParamError("networks", f"no such network: {', '.join(actual['missing_networks'])}")
-        _check_engine_api(actual)
+        _check_engine_api(want, actual)
         plan = Plan("container", name, _summary(have), None)
         if settle:
             plan.add(settle)
@@ -282,13 +286,24 @@ def _pause_action(want, plan, target, running, paused):
         plan.changes.append(Change("paused", False, True, "pause"))
 
 
-def _check_engine_api(actual):
+def _api_needs(want):
+    """api_needs() of the option table, and of the endpoint settings of the task's networks."""
+    needs = api_needs(want.fields)
+    for i, net in enumerate(want.networks or []):
+        needs.extend((f"networks[{i}].{key}", version) for key, version in (("mac_address", (1, 44)), ("gw_priority", (1, 48)))
+                     if net.get(key) is not None)
+    return needs
+
+
+def _check_engine_api(want, actual):
     """Options this engine cannot keep fail before anything is written, check mode included: an older API would drop them,
     a storage driver refuse them."""
     version = actual.get("api_version")
-    if version and tuple(int(p) for p in version.split(".")) < (1, 44):
-        raise ParamError("healthcheck.start_interval", f"needs Docker Engine 25 or newer (API 1.44); this engine speaks API {version}, "
-                                                       "which would drop it")
+    speaks = tuple(int(p) for p in version.split(".")) if version else None
+    for option, needed in _api_needs(want) if speaks else []:
+        if speaks < needed:
+            raise ParamError(option, f"needs Engine API {needed[0]}.{needed[1]} or newer; this engine speaks API {version}, "
+                                     "which would drop it, so it could never converge")
     driver, status = actual.get("storage") or (None, {})
     backing = status.get("Backing Filesystem")
     if driver == "overlay2" and backing and backing != "xfs":
@@ -390,6 +405,8 @@ def _expected(option, task, managed, image_config, fields):
     if option.name == "exposed_ports":
         ports = {p.rsplit(":", 1)[1] for p in fields["published_ports"] or []}
         return sorted(set(task) | set(img or []) | ports)
+    if option.name == "healthcheck":  # the engine fills what the task leaves unset (the test too) from the image's
+        return dict(img or {}, **task)
     return task
 
 
@@ -478,4 +495,7 @@ def _endpoint_matches(net, endpoint, cid):
     aliases = set(endpoint.get("Aliases") or []) - {cid[:12]}
     ipam = endpoint.get("IPAMConfig") or {}
     return (set(net["aliases"]) <= aliases and (net["ipv4_address"] in (None, ipam.get("IPv4Address")))
-            and (net["ipv6_address"] in (None, ipam.get("IPv6Address"))))
+            and (net["ipv6_address"] in (None, ipam.get("IPv6Address")))
+            and (net.get("driver_opts") is None or (endpoint.get("DriverOpts") or {}) == net["driver_opts"])
+            and (net.get("mac_address") is None or (endpoint.get("MacAddress") or "").lower() == net["mac_address"])
+            and (net.get("gw_priority") is None or (endpoint.get("GwPriority") or 0) == net["gw_priority"]))

@@ -94,7 +94,9 @@ def carried_volumes(old, want, declared):
 
 def _endpoint_config(net):
     ipam = {k: v for k, v in (("IPv4Address", net["ipv4_address"]), ("IPv6Address", net["ipv6_address"])) if v}
-    return {"Aliases": net["aliases"] or None, "Links": net["links"] or None, "IPAMConfig": ipam or None}
+    extra = {k: net[key] for k, key in (("DriverOpts", "driver_opts"), ("MacAddress", "mac_address"), ("GwPriority", "gw_priority"))
+             if net.get(key) is not None}
+    return dict({"Aliases": net["aliases"] or None, "Links": net["links"] or None, "IPAMConfig": ipam or None}, **extra)
 
 
 def create(client, want, name=None, inherit=None):
@@ -142,8 +144,8 @@ def discard(client, name, cid):
 
 
 def _connect(client, cid, net):
-    client.api.connect_container_to_network(cid, net["name"], aliases=net["aliases"] or None, links=net["links"] or None,
-                                            ipv4_address=net["ipv4_address"], ipv6_address=net["ipv6_address"])
+    # the endpoint as create sends it (the SDK's connect has no GwPriority)
+    client.api.post_json("/networks/{0}/connect", {"Container": cid, "EndpointConfig": _endpoint_config(net)}, net["name"])
 
 
 def _networks_of_others(old, want):

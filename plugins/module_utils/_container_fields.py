@@ -176,14 +176,62 @@ def _volumes_parse(option, specs):
     return sorted({parse_volume(option, s) for s in specs})
 
 
+# community.docker's mount settings beyond type, source, target and read_only: option -> (mount types it applies to,
+# where the engine keeps it in a mount, the Engine API version that keeps it). Values unset, false or empty are not sent.
+MOUNT_SETTINGS = {
+    "consistency": (("bind", "volume", "tmpfs"), "Consistency", None),  # "default" is the same as not set
+    "propagation": (("bind",), "BindOptions.Propagation", None),
+    "non_recursive": (("bind",), "BindOptions.NonRecursive", (1, 40)),
+    "create_mountpoint": (("bind",), "BindOptions.CreateMountpoint", (1, 42)),
+    "read_only_non_recursive": (("bind",), "BindOptions.ReadOnlyNonRecursive", (1, 44)),
+    "read_only_force_recursive": (("bind",), "BindOptions.ReadOnlyForceRecursive", (1, 44)),
+    "no_copy": (("volume",), "VolumeOptions.NoCopy", None),
+    "labels": (("volume",), "VolumeOptions.Labels", None),
+    "volume_driver": (("volume",), "VolumeOptions.DriverConfig.Name", None),
+    "volume_options": (("volume",), "VolumeOptions.DriverConfig.Options", None),
+    "subpath": (("volume", "image"), "VolumeOptions.Subpath", (1, 45)),
+    "tmpfs_options": (("tmpfs",), "TmpfsOptions.Options", (1, 46)),
+}
+# mount types community.docker offers that need more than a container on this kind of engine
+MOUNT_TYPES_REFUSED = {
+    "npipe": "a named pipe mount exists only on Docker for Windows",
+    "cluster": "a cluster volume (Swarm CSI) mounts only into Swarm service tasks, not into a container",
+}
+
+
+def _mount_setting(option, kind, key, value):
+    kinds, _path, _api = MOUNT_SETTINGS[key]
+    if value in (None, False, "", {}, []) or (key == "consistency" and value == "default"):
+        return None
+    if kind not in kinds:
+        raise ParamError(option, f"only applies to a {' or '.join(kinds)} mount, not to a {kind} mount")
+    if key in ("labels", "volume_options"):
+        return string_map(option, value)
+    if key == "tmpfs_options":
+        return [_tmpfs_option(f"{option}[{i}]", item) for i, item in enumerate(value)]
+    if key == "subpath" and (str(value).startswith("/") or ".." in str(value).split("/")):
+        raise ParamError(option, f"{value!r} must be a relative path inside the volume, without '..'")
+    return value
+
+
+def _tmpfs_option(option, item):
+    """{'mode': '1770'} or {'noexec': None} -> ['mode', '1770'] or ['noexec'], as the engine keeps them."""
+    if not isinstance(item, dict) or len(item) != 1:
+        raise ParamError(option, f"must be a mapping of one option name to its value (or null for a flag), got {item!r}")
+    (key, value), = item.items()
+    return [str(key)] if value is None else [str(key), str(value)]
+
+
 def _mounts_parse(option, mounts):
     out = []
     for i, mount in enumerate(mounts):
         kind = mount.get("type") or "volume"
+        if kind in MOUNT_TYPES_REFUSED:
+            raise ParamError(f"{option}[{i}].type", f"{kind}: {MOUNT_TYPES_REFUSED[kind]}")
         target = mount.get("target")
         if not target or not str(target).startswith("/"):
             raise ParamError(f"{option}[{i}].target", f"{target!r} is not an absolute path in the container")
-        if kind in ("bind", "volume") and not mount.get("source"):
+        if kind in ("bind", "volume", "image") and not mount.get("source"):
             raise ParamError(f"{option}[{i}].source", f"a {kind} mount needs a source")
         if kind == "tmpfs" and mount.get("source"):
             raise ParamError(f"{option}[{i}].source", "a tmpfs mount has no source")
@@ -194,8 +242,25 @@ def _mounts_parse(option, mounts):
             if kind != "tmpfs":
                 raise ParamError(f"{option}[{i}].{key}", f"only applies to a tmpfs mount, not to a {kind} mount")
             entry[key] = size_bytes(f"{option}[{i}].{key}", mount[key]) if key == "tmpfs_size" else _file_mode(f"{option}[{i}].{key}", mount[key])
+        for key in MOUNT_SETTINGS:
+            value = _mount_setting(f"{option}[{i}].{key}", kind, key, mount.get(key))
+            if value is not None:
+                entry[key] = value
         out.append(entry)
     return sorted(out, key=lambda m: m["target"])
+
+
+def api_needs(fields):
+    """(option, Engine API version) for each setting of the task that an older engine would silently drop: the plan
+    refuses those before anything is written, since they could never converge there."""
+    needs = []
+    if (fields.get("healthcheck") or {}).get("start_interval"):
+        needs.append(("healthcheck.start_interval", (1, 44)))
+    for i, mount in enumerate(fields.get("mounts") or []):
+        if mount["type"] == "image":
+            needs.append((f"mounts[{i}].type", (1, 47)))
+        needs.extend((f"mounts[{i}].{key}", MOUNT_SETTINGS[key][2]) for key in mount if key in MOUNT_SETTINGS and MOUNT_SETTINGS[key][2])
+    return needs
 
 
 def _file_mode(option, value):
@@ -215,6 +280,10 @@ def _mounts_load(mounts):
             entry["tmpfs_size"] = tmpfs["SizeBytes"]
         if tmpfs.get("Mode"):
             entry["tmpfs_mode"] = format(tmpfs["Mode"], "o")
+        for key, (_kinds, path, _api) in MOUNT_SETTINGS.items():
+            value = get_path(m, path)
+            if value not in (None, False, "", {}, []) and not (key == "consistency" and value == "default"):
+                entry[key] = [list(o) for o in value] if key == "tmpfs_options" else value
         out.append(entry)
     return sorted(out, key=lambda m: m["target"])
 
@@ -226,6 +295,9 @@ def _mounts_dump(mounts):
         tmpfs = {k: v for k, v in (("SizeBytes", m.get("tmpfs_size")), ("Mode", int(m["tmpfs_mode"], 8) if m.get("tmpfs_mode") else None)) if v}
         if tmpfs:
             entry["TmpfsOptions"] = tmpfs
+        for key, (_kinds, path, _api) in MOUNT_SETTINGS.items():
+            if key in m:
+                set_path(entry, path, m[key])
         out.append(entry)
     return out
 
@@ -273,22 +345,27 @@ def _healthcheck_parse(option, value):
     if value.get("disable"):
         return {"test": ["NONE"]}
     test = value.get("test")
-    if test is None:
-        raise ParamError(f"{option}.test", "is needed (or set disable: true)")
-    if isinstance(test, str):
-        test = ["CMD-SHELL", test]
-    elif isinstance(test, list) and test and all(isinstance(t, (str, int, float)) and not isinstance(t, bool) for t in test):
-        test = [str(t) for t in test]  # [CMD, sleep, 1]: numbers are written as the CLI would pass them
-        test = test if test[0] in ("CMD", "CMD-SHELL", "NONE") else ["CMD"] + test
-    else:
-        raise ParamError(f"{option}.test", f"must be a command string or a list of strings and numbers, got {test!r}")
-    out: dict[str, Any] = {"test": test}
+    if test is None and value.get("test_cli_compatible") is False:
+        return {"test": ["NONE"]}  # community.docker's classical meaning of a healthcheck without test
+    if test is None and not value.get("test_cli_compatible"):
+        raise ParamError(f"{option}.test", "is needed (or set disable: true, or test_cli_compatible: true to keep the image's test)")
+    # without test (test_cli_compatible), the engine takes the image's test, and its settings the task does not give
+    out: dict[str, Any] = {"test": None if test is None else _healthcheck_test(option, test)}
     for key in ("interval", "timeout", "start_period", "start_interval"):
         if value.get(key) is not None:
             out[key] = duration_ns(f"{option}.{key}", value[key])
     if value.get("retries") is not None:
         out["retries"] = int(value["retries"])
     return {k: v for k, v in out.items() if v}
+
+
+def _healthcheck_test(option, test):
+    if isinstance(test, str):
+        return ["CMD-SHELL", test]
+    if isinstance(test, list) and test and all(isinstance(t, (str, int, float)) and not isinstance(t, bool) for t in test):
+        test = [str(t) for t in test]  # [CMD, sleep, 1]: numbers are written as the CLI would pass them
+        return test if test[0] in ("CMD", "CMD-SHELL", "NONE") else ["CMD"] + test
+    raise ParamError(f"{option}.test", f"must be a command string or a list of strings and numbers, got {test!r}")
 
 
 def _healthcheck_load(raw):
@@ -765,10 +842,22 @@ CONTAINER_SPEC = dict(
     mounts=dict(type="list", elements="dict", options=dict(
         source=dict(type="str"),
         target=dict(type="str", required=True),
-        type=dict(type="str", default="volume", choices=["bind", "volume", "tmpfs"]),
+        type=dict(type="str", default="volume", choices=["bind", "volume", "tmpfs", "image", "npipe", "cluster"]),
         read_only=dict(type="bool", default=False),
         tmpfs_size=dict(type="str"),
         tmpfs_mode=dict(type="str"),
+        consistency=dict(type="str", choices=["cached", "consistent", "default", "delegated"]),
+        propagation=dict(type="str", choices=["private", "rprivate", "shared", "rshared", "slave", "rslave"]),
+        non_recursive=dict(type="bool"),
+        create_mountpoint=dict(type="bool"),
+        read_only_non_recursive=dict(type="bool"),
+        read_only_force_recursive=dict(type="bool"),
+        no_copy=dict(type="bool"),
+        labels=dict(type="dict"),
+        volume_driver=dict(type="str"),
+        volume_options=dict(type="dict"),
+        subpath=dict(type="str"),
+        tmpfs_options=dict(type="list", elements="dict"),
     )),
     networks=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),
@@ -776,6 +865,9 @@ CONTAINER_SPEC = dict(
         ipv4_address=dict(type="str"),
         ipv6_address=dict(type="str"),
         links=dict(type="list", elements="str"),
+        driver_opts=dict(type="dict"),
+        mac_address=dict(type="str"),
+        gw_priority=dict(type="int"),
     )),
     network_mode=dict(type="str"),
     restart_policy=dict(type="str", choices=["no", "on-failure", "always", "unless-stopped"]),
@@ -800,6 +892,7 @@ CONTAINER_SPEC = dict(
         start_period=dict(type="str"),
         start_interval=dict(type="str"),
         disable=dict(type="bool", default=False),
+        test_cli_compatible=dict(type="bool"),
     )),
     log_driver=dict(type="str"),
     log_options=dict(type="dict", aliases=["log_opt"]),

@@ -370,7 +370,7 @@ NETWORK_SPEC = dict(
     purge_connected=dict(type="bool", default=False),
     recreate=dict(type="str", default="never", choices=["never", "options-changed", "always"]),
     force=dict(type="bool", default=False),
-    appends=dict(type="bool"),
+    appends=dict(type="bool", aliases=["incremental"]),
     enable_ipv4=dict(type="bool"),
     scope=dict(type="str", choices=["local", "global", "swarm"]),
     ingress=dict(type="bool"),

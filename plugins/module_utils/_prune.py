@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ._errors import NotFound, ParamError
-from ._parse import duration_ns
+from ._parse import duration_ns, size_bytes
 from ._plan import Action, Change, Outcome, Plan
 
 # The filters each prune endpoint knows (docker container/image/network/volume/builder prune --filter).
@@ -44,6 +44,7 @@ class PruneWant:
     name: str
     filters: dict  # kind -> {filter: [values]} for each kind the task prunes
     builder_cache_all: bool = False
+    builder_cache_keep_storage: int | None = None  # bytes of build cache the engine keeps (it picks what goes)
 
 
 def _values(option, key, value):
@@ -187,7 +188,11 @@ class PruneKind:
         for kind in KINDS:
             if params.get(f"{kind}_filters") and not params.get(kind):
                 raise ParamError(f"{kind}_filters", f"is only used with {kind}: true")
-        return PruneWant("engine", filters, bool(params.get("builder_cache_all")))
+        keep = params.get("builder_cache_keep_storage")
+        if keep is not None and not params.get("builder_cache"):
+            raise ParamError("builder_cache_keep_storage", "is only used with builder_cache: true")
+        return PruneWant("engine", filters, bool(params.get("builder_cache_all")),
+                         None if keep is None else size_bytes("builder_cache_keep_storage", keep))
 
     @staticmethod
     def read(client, want):
@@ -254,14 +259,18 @@ class PruneKind:
             cutoff_filters = filters["builder_cache"]
             cache = [b for b in df.get("BuildCache") or [] if not b.get("InUse") and (want.builder_cache_all or not b.get("Shared"))
                      and matches(cutoff_filters, {}, epoch(b.get("LastUsedAt") or b.get("CreatedAt")), now)]
+            keep = want.builder_cache_keep_storage
+            if keep is not None and sum(_size(b.get("Size")) for b in df.get("BuildCache") or []) <= keep:
+                cache = []  # the cache is within what it may keep: the engine removes nothing
             plan.facts["builder_cache_space_reclaimed"] = sum(_size(b.get("Size")) for b in cache)
             plan.facts["builder_cache_caches_deleted"] = [b.get("ID") for b in cache]
             if cache:
                 change = Change("builder_cache", [b.get("ID") for b in cache], [], "remove")
                 plan.add(Action("prune", f"build cache ({len(cache)} records)", (change,), atomic=False,
-                                data={"kind": "builder_cache", "all": want.builder_cache_all,
+                                data={"kind": "builder_cache", "all": want.builder_cache_all, "keep": keep,
                                       "until": (cutoff_filters.get("until") or [None])[0]},
-                                note=f"frees {plan.facts['builder_cache_space_reclaimed']} bytes"))
+                                note=f"frees {plan.facts['builder_cache_space_reclaimed']} bytes" if keep is None else
+                                f"frees up to {plan.facts['builder_cache_space_reclaimed']} bytes, keeping {keep} bytes of cache"))
         return plan
 
     @staticmethod
@@ -303,7 +312,7 @@ def _remove_image(client, image_id, refs):
 
 def _prune_build_cache(client, data):
     filters = {"until": data["until"]} if data.get("until") else None
-    answer = client.api.prune_builds(filters=filters, all=data["all"])
+    answer = client.api.prune_builds(filters=filters, all=data["all"], keep_storage=data.get("keep"))
     return Outcome(facts={"builder_cache_space_reclaimed": (answer or {}).get("SpaceReclaimed") or 0})
 
 
@@ -319,4 +328,5 @@ PRUNE_SPEC = dict(
     builder_cache=dict(type="bool", default=False),
     builder_cache_all=dict(type="bool", default=False),
     builder_cache_filters=dict(type="dict"),
+    builder_cache_keep_storage=dict(type="str"),
 )

@@ -110,6 +110,8 @@ options:
   mounts:
     description:
     - Mounts in long syntax.
+    - A setting that needs a newer Engine API than the engine speaks fails before anything is written, check mode included,
+      naming it (the engine would silently drop it, and the task could never converge).
     type: list
     elements: dict
     suboptions:
@@ -124,13 +126,17 @@ options:
         required: true
       type:
         description:
-        - Mount type.
+        - Mount type. V(image) (an image's file system, read-only) needs Engine API 1.47 (Docker 28).
+        - V(npipe) (Docker for Windows) and V(cluster) (Swarm CSI volumes, for services) are refused, naming the option.
         type: str
         default: volume
         choices:
         - bind
         - volume
         - tmpfs
+        - image
+        - npipe
+        - cluster
       read_only:
         description:
         - Mount read-only.
@@ -143,6 +149,58 @@ options:
       tmpfs_mode:
         description:
         - Permission mode of a tmpfs mount, in octal such as C(1777). Only for O(mounts[].type=tmpfs).
+        type: str
+      tmpfs_options:
+        description:
+        - Options of a tmpfs mount, each a mapping of one name to its value, or to null for a flag such as C(noexec).
+          Only for O(mounts[].type=tmpfs). Needs Engine API 1.46 (Docker 27).
+        type: list
+        elements: dict
+      consistency:
+        description:
+        - Consistency requirement of the mount (Docker Desktop for Mac; Linux ignores it). V(default) is the same as not set.
+        type: str
+        choices: [cached, consistent, default, delegated]
+      propagation:
+        description:
+        - Propagation mode of a bind mount.
+        type: str
+        choices: [private, rprivate, shared, rshared, slave, rslave]
+      non_recursive:
+        description:
+        - Do not bind mounts below the source (a non-recursive bind mount). Only for O(mounts[].type=bind).
+        type: bool
+      create_mountpoint:
+        description:
+        - Create the source path on the host when it is missing. Only for O(mounts[].type=bind). Needs Engine API 1.42.
+        type: bool
+      read_only_non_recursive:
+        description:
+        - Make only the mount itself read-only, not the mounts below it. Only for O(mounts[].type=bind). Needs Engine API 1.44.
+        type: bool
+      read_only_force_recursive:
+        description:
+        - Fail when the mount cannot be made read-only recursively. Only for O(mounts[].type=bind). Needs Engine API 1.44.
+        type: bool
+      no_copy:
+        description:
+        - Do not copy the image's files at the target into a new volume. Only for O(mounts[].type=volume).
+        type: bool
+      labels:
+        description:
+        - Labels of the volume, when the mount creates it. Only for O(mounts[].type=volume). Values must be strings.
+        type: dict
+      volume_driver:
+        description:
+        - Driver of the volume, when the mount creates it. Only for O(mounts[].type=volume).
+        type: str
+      volume_options:
+        description:
+        - Driver options of the volume, when the mount creates it. Only for O(mounts[].type=volume). Values must be strings.
+        type: dict
+      subpath:
+        description:
+        - A relative path inside the volume (or image) to mount instead of its root. Needs Engine API 1.45 (Docker 26).
         type: str
   networks:
     description:
@@ -278,6 +336,13 @@ options:
         - Turn off the health check (also the image's).
         type: bool
         default: false
+      test_cli_compatible:
+        description:
+        - What a O(healthcheck) without O(healthcheck.test) means, as in M(community.docker.docker_container).
+        - V(true), as the Docker CLI, keeps the image's test (and its settings the task does not give).
+        - V(false) turns the health check off (community.docker's classical behaviour).
+        - Not set, a O(healthcheck) without O(healthcheck.test) fails, naming it, since the two readings differ.
+        type: bool
   log_driver:
     description:
     - Logging driver.

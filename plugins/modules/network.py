@@ -111,6 +111,7 @@ options:
       - Unset, this module only adds (community.docker's default, V(false), disconnects every container not listed; a
         migrated task that relied on that must write O(appends=false) or O(purge_connected=true)).
     type: bool
+    aliases: [incremental]
   enable_ipv4:
     description:
       - V(false) makes a network without IPv4 (with O(enable_ipv6), an IPv6-only one). Needs Docker Engine 28 (API 1.47);

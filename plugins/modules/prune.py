@@ -74,6 +74,12 @@ options:
     description:
       - 'Filters for the build cache: C(until) only (records last used before it).'
     type: dict
+  builder_cache_keep_storage:
+    description:
+      - Bytes of build cache to keep, such as C(1g) (C(docker builder prune --keep-storage)); the engine picks the records
+        that go. Nothing is pruned when the build cache is within it. Check mode, C(--diff) and
+        RV(builder_cache_caches_deleted) list every record that may go (the engine may keep some).
+    type: str
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes

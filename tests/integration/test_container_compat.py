@@ -29,18 +29,22 @@ def base(prefix, **extra):
     return dict({"name": f"{prefix}-c", "image": IMAGE, "command": ["sleep", "3600"], "stop_timeout": 0}, **extra)
 
 
-@pytest.fixture
-def labelled_image(engine, prefix):
-    """An image of this test that sets a label, removed afterwards."""
-    dockerfile = f"FROM {IMAGE}\nLABEL from.image=yes\n".encode()
+def build_image(engine, tag, dockerfile_text):
+    dockerfile = dockerfile_text.encode()
     context = io.BytesIO()
     with tarfile.open(fileobj=context, mode="w") as tar:
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(dockerfile)
         tar.addfile(info, io.BytesIO(dockerfile))
     context.seek(0)
-    tag = f"{prefix}/labelled:1"
     engine.images.build(fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True)
+
+
+@pytest.fixture
+def labelled_image(engine, prefix):
+    """An image of this test that sets a label, removed afterwards."""
+    tag = f"{prefix}/labelled:1"
+    build_image(engine, tag, f"FROM {IMAGE}\nLABEL from.image=yes\n")
     yield tag
     for container in engine.containers.list(all=True, filters={"name": prefix}):
         container.remove(force=True)
@@ -152,3 +156,22 @@ def test_bad_switches_name_the_option(engine, ansible, prefix, options, option):
         result = ansible.fails("container", base(prefix, **options), check=check)
         assert result["msg"].startswith(f"{option}: "), result["msg"]
     assert inspect(engine, f"{prefix}-c") is None
+
+
+def test_healthcheck_without_test_as_community_docker(engine, ansible, prefix):
+    """test_cli_compatible: true keeps the image's test (the engine merges it in), false turns the check off, unset fails."""
+    tag = f"{prefix}/checked:1"
+    build_image(engine, tag, f"FROM {IMAGE}\nHEALTHCHECK --interval=30s --retries=2 CMD true\n")
+    try:
+        args = base(prefix, image=tag, healthcheck={"interval": "5s", "test_cli_compatible": True})
+        ansible.converge("container", args, snapshot_of(engine, args["name"]))
+        assert inspect(engine, args["name"])["Config"]["Healthcheck"] == {"Test": ["CMD-SHELL", "true"], "Interval": 5 * 10 ** 9, "Retries": 2}
+        off = ansible.converge("container", dict(args, healthcheck={"interval": "5s", "test_cli_compatible": False}),
+                               snapshot_of(engine, args["name"]))
+        assert off["actions"][0].startswith(f"recreate container {args['name']}: healthcheck")
+        assert inspect(engine, args["name"])["Config"]["Healthcheck"]["Test"] == ["NONE"]
+        refused = ansible.fails("container", dict(args, healthcheck={"interval": "5s"}))
+        assert refused["msg"].startswith("healthcheck.test: is needed") and "test_cli_compatible" in refused["msg"]
+    finally:
+        engine.api.remove_container(f"{prefix}-c", force=True)
+        engine.images.remove(tag)

@@ -224,3 +224,56 @@ def test_values_the_engine_chose_are_not_drift(engine, ansible, prefix):
     again = ansible.ok("container", args)
     assert again["changed"] is False, again["actions"]
     assert inspect(engine, args["name"])["HostConfig"]["IpcMode"] == "shareable"
+
+
+def test_community_mount_settings(engine, ansible, prefix, tmp_path):
+    """community.docker's mount settings reach the engine and converge; one this engine's API would drop is refused,
+    naming it, before anything is written (check mode too)."""
+    mounts = [{"type": "bind", "source": str(tmp_path), "target": "/b", "propagation": "rprivate", "non_recursive": True,
+               "consistency": "cached"},
+              {"type": "volume", "source": f"{prefix}-mv", "target": "/v", "no_copy": True, "labels": {"made.by": prefix},
+               "volume_driver": "local", "volume_options": {"type": "tmpfs", "device": "tmpfs"}, "consistency": "default"}]
+    args = base(prefix, mounts=mounts)
+    ansible.converge("container", args, snapshot_of(engine, args["name"]))
+    bind, volume = sorted(inspect(engine, args["name"])["HostConfig"]["Mounts"], key=lambda m: m["Target"])
+    assert bind["BindOptions"] == {"Propagation": "rprivate", "NonRecursive": True} and bind["Consistency"] == "cached"
+    assert volume["VolumeOptions"] == {"NoCopy": True, "Labels": {"made.by": prefix},
+                                       "DriverConfig": {"Name": "local", "Options": {"type": "tmpfs", "device": "tmpfs"}}}
+    assert engine.api.inspect_volume(f"{prefix}-mv")["Labels"] == {"made.by": prefix}
+    changed = ansible.ok("container", dict(args, mounts=[dict(mounts[0], propagation="private"), mounts[1]]))
+    assert changed["changed"] is True and changed["actions"][0].startswith(f"recreate container {args['name']}: mounts")
+
+    api = tuple(int(p) for p in engine.version()["ApiVersion"].split("."))
+    tmpfs = base(prefix, "tmpfs", mounts=[{"type": "tmpfs", "target": "/t", "tmpfs_options": [{"noexec": None}]}])
+    if api < (1, 46):
+        for check in (True, False):
+            result = ansible.fails("container", tmpfs, check=check)
+            assert result["msg"].startswith("mounts[0].tmpfs_options: needs Engine API 1.46 or newer; this engine speaks API"), result["msg"]
+        assert inspect(engine, tmpfs["name"]) is None
+    else:
+        ansible.converge("container", tmpfs, snapshot_of(engine, tmpfs["name"]))
+        assert inspect(engine, tmpfs["name"])["HostConfig"]["Mounts"][0]["TmpfsOptions"] == {"Options": [["noexec"]]}
+
+
+def test_community_network_endpoint_settings(engine, ansible, prefix):
+    """networks[].driver_opts reach the engine at create and at connect, and converge; mac_address and gw_priority,
+    which this engine's API may drop, are refused naming them, before anything is written."""
+    for suffix in ("n1", "n2"):
+        engine.networks.create(f"{prefix}-{suffix}")
+    args = base(prefix, networks=[{"name": f"{prefix}-n1", "driver_opts": {"com.example.first": "1"}},
+                                  {"name": f"{prefix}-n2", "driver_opts": {"com.example.second": "2"}}])
+    ansible.converge("container", args, snapshot_of(engine, args["name"]))
+    attached = inspect(engine, args["name"])["NetworkSettings"]["Networks"]
+    assert attached[f"{prefix}-n1"]["DriverOpts"] == {"com.example.first": "1"}  # at create
+    assert attached[f"{prefix}-n2"]["DriverOpts"] == {"com.example.second": "2"}  # connected before start
+    moved = ansible.ok("container", dict(args, networks=[args["networks"][0], dict(args["networks"][1], driver_opts={"com.example.second": "3"})]))
+    assert moved["actions"] == [f"disconnect container {args['name']} from network {prefix}-n2 (to change its endpoint)",
+                                f"connect container {args['name']} to network {prefix}-n2"]
+    assert inspect(engine, args["name"])["NetworkSettings"]["Networks"][f"{prefix}-n2"]["DriverOpts"] == {"com.example.second": "3"}
+
+    api = tuple(int(p) for p in engine.version()["ApiVersion"].split("."))
+    for key, value, needed in (("mac_address", "02:42:ac:11:00:99", (1, 44)), ("gw_priority", 10, (1, 48))):
+        if api < needed:
+            result = ansible.fails("container", base(prefix, "mac", networks=[{"name": f"{prefix}-n1", key: value}]), check=True)
+            assert result["msg"].startswith(f"networks[0].{key}: needs Engine API {needed[0]}.{needed[1]} or newer"), result["msg"]
+    assert inspect(engine, f"{prefix}-mac") is None

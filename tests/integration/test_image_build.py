@@ -216,6 +216,9 @@ def test_remove_a_name_then_the_image(engine, ansible, images, tmp_path):
     assert check["actions"] == [f"remove image {name}:second"]
     assert check["diff"]["after"] == {"exists": False}
     assert images.id_of(image_id) is None
+    # community.docker's keys: predicted in check mode, the engine's own answer when applied
+    assert check["untagged"] == check.applied["untagged"] == [f"{name}:second"]
+    assert check["deleted"] == [image_id] and check.applied["deleted"][0] == image_id
 
 
 def test_remove_in_use_needs_force(engine, ansible, images, tmp_path):

@@ -163,3 +163,14 @@ def test_community_image_tag_remove_and_exec_examples(engine, ansible, prefix, r
     module, args = example("docker_container_exec example 3", {"foo": container.name, "/bin/bash": "/bin/sh", "/root": "/"})
     result = ansible.ok(module, args)  # Run a simple command (argv)
     assert result["rc"] == 0 and result["stdout"] == "" and "bin" in result["stderr"]
+
+
+def test_community_prune_example_in_check_mode(ansible):
+    """Prune everything, in check mode only (the engine is shared): every key docker_prune returns, with its type."""
+    module, args = example("docker_prune example 3", {})
+    result = ansible.ok(module, args, check=True)
+    for key in ("containers", "images", "networks", "volumes", "builder_cache_caches_deleted"):
+        assert isinstance(result[key], list), key
+    for key in ("containers_space_reclaimed", "images_space_reclaimed", "volumes_space_reclaimed", "builder_cache_space_reclaimed"):
+        assert isinstance(result[key], int), key
+    assert result["changed"] is bool(result["actions"])

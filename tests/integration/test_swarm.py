@@ -70,6 +70,7 @@ def test_lifecycle_init_update_join_leave(ansible, pair):
     assert token not in check.output and token not in check.applied.output  # no_log: never shown, -vvv included
     assert swarm_state(worker)[:2] == ("active", False)
     assert check.applied["swarm"]["RemoteManagers"][0]["Addr"] == f"{manager.address}:2377"
+    assert check.applied["swarm_facts"] == check.applied["swarm"]  # community.docker's name for it
 
     # a worker cannot update the swarm, and cannot join another one
     refused = ansible.fails("swarm", {"docker_host": worker.host, "task_history_retention_limit": 2})
@@ -78,7 +79,7 @@ def test_lifecycle_init_update_join_leave(ansible, pair):
     assert refused["option"] == "remote_addrs"
 
     info = ansible.ok("swarm_info", dict(host, nodes=True, tasks=True, services=True, unlock_key=True))
-    assert info["docker_swarm_active"] is True and info["docker_swarm_manager"] is True
+    assert info["docker_swarm_active"] is True and info["docker_swarm_manager"] is True and info["can_talk_to_docker"] is True
     assert info["swarm_facts"]["ID"] == data["ID"]
     assert info["swarm_unlock_key"] == ""  # as the engine says it: the swarm is not autolocked
     assert sorted(n["ManagerStatus"] or "worker" for n in info["nodes"]) == ["Leader", "worker"]

@@ -67,6 +67,7 @@ def test_create_scale_update_rollback_remove(ansible, swarm_manager, prefix, ref
     assert spec["TaskTemplate"]["Resources"]["Limits"] == {"NanoCPUs": 500000000, "MemoryBytes": 64 * 1024 ** 2}
     assert spec["UpdateConfig"]["Order"] == "start-first" and spec["UpdateConfig"]["Monitor"] == 2 * 10 ** 9
     assert check.applied["service_id"] == check.applied["service"]["ID"]
+    assert check.applied["rebuilt"] is False  # community.docker's key
 
     # scaling is an update in place, not a rolling one
     check = ansible.converge("service", dict(args, replicas=3), lambda: spec_of(swarm_manager, name))

@@ -157,6 +157,38 @@ def test_tmpfs_mount_options():
         assert caught.value.option == option
 
 
+def test_community_mount_settings():
+    """community.docker's mount settings: written where the engine keeps them, read back the same; unset, false,
+    empty and consistency: default are not sent (the engine keeps none of them)."""
+    mounts = parse("mounts", [
+        {"type": "bind", "source": "/srv", "target": "/b", "propagation": "rslave", "non_recursive": True, "consistency": "cached"},
+        {"type": "volume", "source": "v", "target": "/v", "no_copy": True, "labels": {"a": "b"}, "volume_driver": "local",
+         "volume_options": {"type": "tmpfs"}, "consistency": "default", "subpath": "sub/dir"},
+        {"type": "tmpfs", "target": "/t", "tmpfs_options": [{"noexec": None}, {"nr_inodes": 100}], "no_copy": False}])
+    assert mounts[0] == {"type": "bind", "source": "/srv", "target": "/b", "read_only": False, "propagation": "rslave",
+                         "non_recursive": True, "consistency": "cached"}
+    assert "consistency" not in mounts[2] and mounts[2]["subpath"] == "sub/dir"
+    assert mounts[1]["tmpfs_options"] == [["noexec"], ["nr_inodes", "100"]] and "no_copy" not in mounts[1]
+    engine = dump("mounts", mounts)
+    assert engine[0]["BindOptions"] == {"Propagation": "rslave", "NonRecursive": True} and engine[0]["Consistency"] == "cached"
+    assert engine[2]["VolumeOptions"] == {"NoCopy": True, "Labels": {"a": "b"}, "Subpath": "sub/dir",
+                                          "DriverConfig": {"Name": "local", "Options": {"type": "tmpfs"}}}
+    assert engine[1]["TmpfsOptions"] == {"Options": [["noexec"], ["nr_inodes", "100"]]}
+    assert load("mounts", engine) == mounts
+    assert sorted(F.api_needs({"mounts": mounts})) == [("mounts[0].non_recursive", (1, 40)), ("mounts[1].tmpfs_options", (1, 46)),
+                                                       ("mounts[2].subpath", (1, 45))]
+    for mount, option, words in (
+            ({"type": "volume", "source": "v", "target": "/x", "propagation": "shared"}, "mounts[0].propagation", "only applies to a bind"),
+            ({"type": "bind", "source": "/x", "target": "/x", "labels": {"a": "b"}}, "mounts[0].labels", "only applies to a volume"),
+            ({"type": "volume", "source": "v", "target": "/x", "subpath": "../up"}, "mounts[0].subpath", "without '..'"),
+            ({"type": "tmpfs", "target": "/x", "tmpfs_options": [{"a": 1, "b": 2}]}, "mounts[0].tmpfs_options[0]", "one option name"),
+            ({"type": "npipe", "source": "x", "target": "/x"}, "mounts[0].type", "Docker for Windows"),
+            ({"type": "cluster", "source": "x", "target": "/x"}, "mounts[0].type", "Swarm service")):
+        with pytest.raises(ParamError) as caught:
+            parse("mounts", [mount])
+        assert caught.value.option == option and words in caught.value.why
+
+
 def test_default_host_ip_binds_ports_without_an_ip():
     fields = F.parse_fields(params(published_ports=["8080:80", "10.0.0.1:8081:81", "[::1]:8082:82"], default_host_ip="127.0.0.1"))
     assert set(fields["published_ports"]) == {"127.0.0.1:8080:80/tcp", "10.0.0.1:8081:81/tcp", "::1:8082:82/tcp"}
