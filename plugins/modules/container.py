@@ -233,6 +233,19 @@ options:
         - Legacy links, as C(container:alias).
         type: list
         elements: str
+      driver_opts:
+        description:
+        - Driver options of the endpoint, such as C(com.docker.network.endpoint.ifname). Compared when set; a change reconnects
+          the container. Values must be strings.
+        type: dict
+      mac_address:
+        description:
+        - MAC address of the endpoint. Compared when set. Needs Engine API 1.44 (Docker 25).
+        type: str
+      gw_priority:
+        description:
+        - Gateway priority of the endpoint; the network with the highest gives the default route. Needs Engine API 1.48 (Docker 28.1).
+        type: int
   network_mode:
     description:
     - 'C(bridge), C(host), C(none), C(container:NAME) or a network name. Default: the first of O(networks).'
