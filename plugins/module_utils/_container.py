@@ -19,10 +19,10 @@ The engine steps that carry a plan out are in _container_apply.py.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._container_apply import MANAGED_LABEL, STEPS, settle_plan, swap_leftovers, update_body
 from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, api_needs, container_refs, image_value, in_place,
                                 matches, parse_fields, with_container_ids)
 from ._errors import EngineError, NotFound, ParamError
@@ -32,6 +32,8 @@ from ._parse import docker_name, ip_address, string_map
 from ._plan import Action, Change, Plan, compare
 
 _ZERO = (0, "", None)
+MANAGED_LABEL = "dockhand.managed"  # what the task set, so that what it no longer sets is removed
+TEMP_MARK = "-dockhand-"  # a recreate's new container is made as <name>-dockhand-<old id> and renamed at the end
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class ContainerKind:
             pass
         leftovers = swap_leftovers(client, want.name)
         if leftovers:  # an earlier run was cut off in the middle of a recreate
+            from ._container_apply import settle_plan  # the engine steps load only when a run has some to do
             actual["settle"], survivor = settle_plan(actual["container"], leftovers)
             if actual["container"] is None:
                 actual["container"] = client.api.inspect_container(survivor)
@@ -220,6 +223,7 @@ class ContainerKind:
             return plan
         if changes:
             swap = actual_value(FIELDS_BY_NAME["memory_swap"], have, None)
+            from ._container_apply import update_body
             plan.add(Action("update", target, tuple(changes), data=dict(data, body=update_body(changes, swap))))
         for action in net_actions:
             plan.add(action)
@@ -230,6 +234,7 @@ class ContainerKind:
 
     @staticmethod
     def apply(client, action):
+        from ._container_apply import STEPS
         return STEPS[action.verb](client, action)
 
     @staticmethod
@@ -249,6 +254,19 @@ def _settle_action(want, actual, target):
     said += [f"remove {name} (volumes kept)" for name, _cid in steps["remove"]]
     return Action("settle", target, data=dict(steps, want=want), atomic=False,
                   note=f"an earlier run was cut off in a recreate: {'; '.join(said)}")
+
+
+def swap_leftovers(client, name):
+    """Containers an interrupted recreate of `name` left: [(name, id, is_old, created)], newest first.
+    One listing per task serves every container of a project (a recreate names its own leftovers only after its read)."""
+    pattern = re.compile(rf"^/{re.escape(name)}{TEMP_MARK}(old-)?[0-9a-f]{{12}}$")
+    found = []
+    listing = client.shared("swap leftovers", lambda: client.api.containers(all=True, filters={"name": TEMP_MARK}))
+    for entry in listing:
+        match = next((pattern.match(n) for n in entry.get("Names") or [] if pattern.match(n)), None)
+        if match:
+            found.append((match.group(0).lstrip("/"), entry["Id"], bool(match.group(1)), entry.get("Created") or 0))
+    return sorted(found, key=lambda item: -item[3])
 
 
 def pull_policy(params):

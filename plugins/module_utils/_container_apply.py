@@ -12,19 +12,17 @@ The plan rules that choose these steps are in _container.py.
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
 
 from ._client import describe_engine_error
+from ._container import MANAGED_LABEL, TEMP_MARK
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, set_path
 from ._errors import APIError, EngineError, NotFound, ParamError
 from ._image import pull
 from ._plan import Outcome
 
-MANAGED_LABEL = "dockhand.managed"
 MADE_VOLUMES: dict[str, list] = {}  # container name -> named volumes its create (in this run) made: see discard()
-TEMP_MARK = "-dockhand-"  # a recreate's new container is made as <name>-dockhand-<old id> and renamed at the end
 SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running
 _NO_NETWORK = ("host", "none")
 
@@ -327,19 +325,6 @@ def _recreate(client, action):
     client.api.rename(new_id, want.name)
     client.api.remove_container(old["Id"], force=True, v=False)  # its carried volumes now belong to the new container
     return outcome
-
-
-def swap_leftovers(client, name):
-    """Containers an interrupted recreate of `name` left: [(name, id, is_old, created)], newest first.
-    One listing per task serves every container of a project (a recreate names its own leftovers only after its read)."""
-    pattern = re.compile(rf"^/{re.escape(name)}{TEMP_MARK}(old-)?[0-9a-f]{{12}}$")
-    found = []
-    listing = client.shared("swap leftovers", lambda: client.api.containers(all=True, filters={"name": TEMP_MARK}))
-    for entry in listing:
-        match = next((pattern.match(n) for n in entry.get("Names") or [] if pattern.match(n)), None)
-        if match:
-            found.append((match.group(0).lstrip("/"), entry["Id"], bool(match.group(1)), entry.get("Created") or 0))
-    return sorted(found, key=lambda item: -item[3])
 
 
 def settle_plan(current, leftovers):

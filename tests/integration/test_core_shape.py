@@ -91,6 +91,38 @@ def test_one_project_entry_with_replicas_is_parsed_once(engine, prefix, counts):
         _project.run_project(connect(params), dict(params, state="absent"), check_mode=False)
 
 
+def test_a_project_reads_each_container_once_and_shared_things_once(engine, prefix, monkeypatch):
+    """Issue 19's round trips: an unchanged project of N containers on one image costs N container inspects, one image
+    inspect and one listing of interrupted-recreate leftovers (not three reads per container); creating it writes
+    create + start per container and no other request."""
+    params = dict(task({}), project=prefix, state="present", networks=None, volumes=None, remove_orphans=False, purge_volumes=False,
+                  parallelism=None, containers=[{"name": f"{prefix}-web", "image": IMAGE, "command": ["sleep", "60"], "stop_timeout": 0,
+                                                 "replicas": 6}])
+    seen = []
+
+    def counting_client():  # a task's client: what it read once is read again by the next task
+        client = connect(params)
+        read, write = client.read, client.write
+        monkeypatch.setattr(client, "read", lambda method, path, *a, **k: seen.append(("GET", path)) or read(method, path, *a, **k))
+        monkeypatch.setattr(client, "write", lambda method, path, *a, **k: seen.append((method, path)) or write(method, path, *a, **k))
+        return client
+    try:
+        _result, failure = _project.run_project(counting_client(), params, check_mode=False)
+        assert failure is None, failure
+        writes = sorted(p for m, p in seen if m != "GET")
+        assert writes == ["/containers/create"] * 6 + ["/containers/{0}/start"] * 6
+        seen.clear()
+        result, failure = _project.run_project(counting_client(), params, check_mode=False)
+        assert failure is None and not result["changed"]
+        reads = {path: sum(1 for _m, p in seen if p == path) for _m, path in seen}
+        assert reads.pop("/containers/{0}/json") == 6
+        assert reads.pop("/images/{0}/json") == 1
+        assert reads.pop("/containers/json") == 2  # the project's own listing (orphans), the leftovers listing
+        assert reads == {"/networks": 1, "/volumes": 1}
+    finally:
+        _project.run_project(connect(params), dict(params, state="absent"), check_mode=False)
+
+
 def test_a_project_returns_the_output_of_a_run_to_completion_container(engine, ansible, prefix):
     args = {"project": prefix, "containers": [{"name": f"{prefix}-job", "image": IMAGE, "command": ["echo", "hello from the job"],
                                                "detach": False, "state": "started"}]}
