@@ -2,12 +2,14 @@
 # The ansible-core / Python matrix of issue 18, besides the main venv (ansible-core 2.19 on Python 3.11):
 #   core-2.17  ansible-core 2.17 on Python 3.11 (the oldest requires_ansible allows)
 #   core-2.21  ansible-core 2.21 on Python 3.13 (2.20+ needs Python >= 3.12 on the controller)
+#   tools      ansible-core 2.19 with ansible-builder and antsibull-docs with Sphinx: the execution environment and
+#              the docs site (tests/ecosystem)
 #   py38       Python 3.8 with the Docker SDK and requests: the managed host's Python for the modules (the oldest the
 #              Docker SDK 7.1 supports; ansible-core 2.19 is the last that runs modules on it)
 # Each is a venv under ~/.cache/dockhand/, made from pyenv's Pythons and PyPI once, then reused (a stamp holds what
 # was installed).
-# Usage: bash ci/core_matrix.sh setup               make the venvs (quick when they exist); prints nothing else
-#        bash ci/core_matrix.sh python NAME         prints the python of venv NAME (core-2.17, core-2.21, py38)
+# Usage: bash ci/core_matrix.sh setup [NAME...]     make the venvs (quick when they exist); prints nothing else
+#        bash ci/core_matrix.sh python NAME         prints the python of venv NAME (core-2.17, core-2.21, tools, py38)
 #        bash ci/core_matrix.sh check VERSION       on ansible-core VERSION (2.17 or 2.21): the sanity tests that differ
 #                                                   by version, the unit tests, and the integration smoke tests
 #        bash ci/core_matrix.sh managed-py38        the integration smoke tests with the modules run by Python 3.8
@@ -18,19 +20,21 @@ CACHE="${DOCKHAND_CACHE:-$HOME/.cache/dockhand}"
 PYENV="${PYENV_ROOT:-/root/.pyenv}/versions"
 TEST_PKGS=(docker requests pytest pytest-mock mock)
 
-# name -> interpreter and packages
+# name -> interpreter|a module the venv must import|packages
 venv_spec() {
   case "$1" in
-    core-2.17) echo "$PYENV/3.11.7/bin/python|ansible-core>=2.17,<2.18 ${TEST_PKGS[*]}" ;;
-    core-2.21) echo "$PYENV/3.13.0/bin/python|ansible-core>=2.21,<2.22 ${TEST_PKGS[*]}" ;;
-    py38) echo "$PYENV/3.8.18/bin/python|docker>=7.1.0 requests" ;;
+    core-2.17) echo "$PYENV/3.11.7/bin/python|docker|ansible-core>=2.17,<2.18 ${TEST_PKGS[*]}" ;;
+    core-2.21) echo "$PYENV/3.13.0/bin/python|docker|ansible-core>=2.21,<2.22 ${TEST_PKGS[*]}" ;;
+    tools) echo "$PYENV/3.11.7/bin/python|ansible_builder|ansible-core>=2.19,<2.20 ansible-builder>=3.1 antsibull-docs ansible-pygments sphinx sphinx-ansible-theme pytest" ;;
+    py38) echo "$PYENV/3.8.18/bin/python|docker|docker>=7.1.0 requests" ;;
     *) echo "core_matrix: unknown venv $1" >&2; return 1 ;;
   esac
 }
 
 ensure_venv() {
-  local name="$1" spec base pkgs dir
-  spec="$(venv_spec "$name")"; base="${spec%%|*}"; pkgs="${spec#*|}"; dir="$CACHE/$name"
+  local name="$1" spec base module pkgs dir
+  spec="$(venv_spec "$name")"; base="${spec%%|*}"; pkgs="${spec##*|}"; module="${spec#*|}"; module="${module%%|*}"
+  dir="$CACHE/$name"
   if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.dockhand-stamp" 2>/dev/null)" = "$pkgs" ]; then return 0; fi
   [ -x "$base" ] || { echo "core_matrix: ERROR $base is missing (pyenv)" >&2; return 1; }
   echo "core_matrix: creating $dir ($pkgs)" >&2
@@ -38,7 +42,7 @@ ensure_venv() {
   "$base" -m venv "$dir"
   # shellcheck disable=SC2086
   "$dir/bin/pip" install -q --disable-pip-version-check $pkgs 2>&1 | grep -v "is ignored: it is neither" >&2 || true
-  "$dir/bin/python" -c "import docker, requests" || { echo "core_matrix: ERROR $dir is incomplete" >&2; return 1; }
+  "$dir/bin/python" -c "import $module" || { echo "core_matrix: ERROR $dir is incomplete" >&2; return 1; }
   echo "$pkgs" >"$dir/.dockhand-stamp"
 }
 
@@ -48,9 +52,10 @@ SMOKE=(
   tests/integration/test_network.py::test_create_with_ipam_and_labels
   tests/integration/test_volume.py::test_create_with_options_and_labels
   tests/integration/test_project.py::test_create_reapply_check_remove
-  tests/integration/test_image_registry.py::test_push_pull_round_trip
   tests/integration/test_core_matrix.py
 )
+# The modules on Python 3.8 also pull and push, through the registry on 127.0.0.1:5000
+SMOKE_PY38=("${SMOKE[@]}" tests/integration/test_image_registry.py::test_push_pull_round_trip)
 # Sanity tests whose code or rules change between ansible-core versions (the rest are the same as on 2.19)
 SANITY_TESTS=(validate-modules import compile pylint ansible-doc runtime-metadata action-plugin-docs)
 
@@ -91,12 +96,12 @@ managed_py38() {
   (
     cd "$stage"
     export DOCKHAND_MANAGED_PYTHON="$CACHE/py38/bin/python"
-    timed "integration smoke, modules on Python 3.8" python -m pytest -p no:cacheprovider -q "${SMOKE[@]}"
+    timed "integration smoke, modules on Python 3.8" python -m pytest -p no:cacheprovider -q "${SMOKE_PY38[@]}"
   )
 }
 
 case "${1:-}" in
-  setup) for v in core-2.17 core-2.21 py38; do ensure_venv "$v"; done ;;
+  setup) shift; [ $# -gt 0 ] || set -- core-2.17 core-2.21 tools py38; for v in "$@"; do ensure_venv "$v"; done ;;
   python) ensure_venv "$2" && echo "$CACHE/$2/bin/python" ;;
   check) check_core "$2" ;;
   managed-py38) managed_py38 ;;

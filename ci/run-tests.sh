@@ -37,6 +37,15 @@ step "ansible-galaxy collection build and install"
 ansible-galaxy collection install --offline --force -p "$STAGE_ROOT/installed" "$STAGE_ROOT"/dist/dockhand-docker-*.tar.gz >/dev/null
 ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT/installed" ansible-doc -l dockhand.docker | grep -q "dockhand.docker.volume"
 
+step "ecosystem: execution environment (ansible-builder) and docs site (antsibull-docs, Sphinx, headless Chromium)"
+python -m pytest -p no:cacheprovider -q tests/ecosystem
+
+step "ansible-core 2.17 (Python 3.11) and 2.21 (Python 3.13): version-dependent sanity, unit tests, integration smoke"
+bash ci/core_matrix.sh check 2.17
+bash ci/core_matrix.sh check 2.21
+step "the modules on Python 3.8 (the managed host's): integration smoke"
+bash ci/core_matrix.sh managed-py38
+
 step "pytest: unit and real-engine integration tests"
 # Two phases: everything not marked serial on PYTEST_WORKERS xdist workers (a test file stays on one worker: its
 # tests share names and ports with nothing else), then the serial tests alone. pytest's exit 5 (no tests) fails.
