@@ -359,5 +359,25 @@ def test_bad_models_name_the_key_and_leave_nothing(engine, ansible, prefix, tmp_
     ]
     for definition, option, message in cases:
         bad = ansible.fails("compose", {"project_name": prefix, "project_src": str(tmp_path), "definition": definition})
-        assert bad["option"] == option and message in bad["msg"], (option, bad["msg"])
+        assert bad.get("option") == option and message in bad["msg"], (option, bad["msg"])
         assert nothing_left(engine, prefix) == ([], [], [])
+
+
+def test_edits_converge_in_place_or_by_recreate(engine, ansible, prefix):
+    """A memory limit changes in place (same container); a dropped port recreates the container without it."""
+    def args(memory, ports):
+        return {"project_name": prefix, "definition": {"services": {"app": {
+            "image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "mem_limit": memory, "ports": ports}}}}
+
+    ansible.ok("compose", args("64m", ["127.0.0.1::80", "127.0.0.1::81"]))
+    first = engine.containers.get(f"{prefix}-app-1").id
+    memory = ansible.converge("compose", args("96m", ["127.0.0.1::80", "127.0.0.1::81"]), lambda: state(engine, prefix))
+    assert [a.split(":")[0] for a in memory["actions"]] == [f"update container {prefix}-app-1"]
+    app = engine.api.inspect_container(f"{prefix}-app-1")
+    assert app["Id"] == first and app["HostConfig"]["Memory"] == 96 * 1024 ** 2
+
+    port = ansible.converge("compose", args("96m", ["127.0.0.1::80"]), lambda: state(engine, prefix))
+    assert [a.split(":")[0] for a in port["actions"]] == [f"recreate container {prefix}-app-1"]
+    assert [c["field"] for c in port["changes"]] == ["published_ports"]
+    app = engine.api.inspect_container(f"{prefix}-app-1")
+    assert app["Id"] != first and list(app["HostConfig"]["PortBindings"]) == ["80/tcp"]
