@@ -185,7 +185,7 @@ def main():
     if "project" in arms and "ping" not in arms:
         arms.append("ping")
     if "compose" in arms:
-        print(f"compose arm: {subprocess.run([compose_v2(), 'version'], capture_output=True, text=True).stdout.strip()}", file=sys.stderr)
+        print(f"compose arm: {subprocess.run([compose_v2(), 'version'], capture_output=True, text=True, check=False).stdout.strip()}", file=sys.stderr)
     ours = Ansible(sys.executable)
     theirs = Ansible(ensure_community()) if "community" in arms else None
     times = {}
