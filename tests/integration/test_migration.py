@@ -174,3 +174,8 @@ def test_community_prune_example_in_check_mode(ansible):
     for key in ("containers_space_reclaimed", "images_space_reclaimed", "volumes_space_reclaimed", "builder_cache_space_reclaimed"):
         assert isinstance(result[key], int), key
     assert result["changed"] is bool(result["actions"])
+    keep_all = ansible.ok(module, dict(args, builder_cache_keep_storage="100t"), check=True)
+    assert keep_all["builder_cache_caches_deleted"] == [] and keep_all["builder_cache_space_reclaimed"] == 0
+    assert not [a for a in keep_all["actions"] if a.startswith("prune build cache")]
+    refused = ansible.fails(module, {"containers": True, "builder_cache_keep_storage": "1g"}, check=True)
+    assert refused["msg"] == "builder_cache_keep_storage: is only used with builder_cache: true"
