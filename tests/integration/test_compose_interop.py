@@ -324,8 +324,9 @@ def normalised(engine, project, model):
         if mode.startswith("container:"):
             other = mode.split(":", 1)[1]
             host["NetworkMode"] = "container:" + ids.get(other, next((n for i, n in ids.items() if i.startswith(other)), other))
-        mounts = sorted(({k: v for k, v in m.items() if k not in ("Name", "Source")} | {"Source": m["Source"] if m["Type"] == "bind" else None,
-                          "Name": m.get("Name") if len(m.get("Name") or "") != 64 else "<anonymous>"} for m in data["Mounts"]),
+        # a volume's mount point is its name's; an anonymous volume's name is random
+        mounts = sorted((dict(m, Source=m["Source"] if m["Type"] == "bind" else None,
+                              Name=m.get("Name") if len(m.get("Name") or "") != 64 else "<anonymous>") for m in data["Mounts"]),
                         key=lambda m: m["Destination"])
         networks = {net: {"Aliases": sorted(set(ep.get("Aliases") or []) - {cid[:12]}), "IPAMConfig": _empty_none(ep.get("IPAMConfig")),
                           "Links": _empty_none(ep.get("Links"))}
