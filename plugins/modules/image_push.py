@@ -92,7 +92,8 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._image import PushKind, REGISTRY_AUTH_ARGS
+from ansible_collections.dockhand.docker.plugins.module_utils._image import REGISTRY_AUTH_ARGS
+from ansible_collections.dockhand.docker.plugins.module_utils._image_kinds import PushKind
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
 
 ARGUMENT_SPEC = dict(

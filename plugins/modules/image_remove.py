@@ -96,7 +96,7 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._image import RemoveKind
+from ansible_collections.dockhand.docker.plugins.module_utils._image_kinds import RemoveKind
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
 
 ARGUMENT_SPEC = dict(

@@ -85,7 +85,7 @@ actions_done:
   elements: str
 """
 
-from ansible_collections.dockhand.docker.plugins.module_utils._image import TagKind
+from ansible_collections.dockhand.docker.plugins.module_utils._image_kinds import TagKind
 from ansible_collections.dockhand.docker.plugins.module_utils._runner import run_module
 
 ARGUMENT_SPEC = dict(

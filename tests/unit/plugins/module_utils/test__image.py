@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-from ansible_collections.dockhand.docker.plugins.module_utils import _image, _image_build
-from ansible_collections.dockhand.docker.plugins.module_utils._image import PullKind, PushKind, Ref, RemoveKind, TagKind, parse_ref
+from ansible_collections.dockhand.docker.plugins.module_utils import _image, _image_build, _image_kinds
+from ansible_collections.dockhand.docker.plugins.module_utils._image import Ref, parse_ref
+from ansible_collections.dockhand.docker.plugins.module_utils._image_kinds import PullKind, PushKind, RemoveKind, TagKind
 from ansible_collections.dockhand.docker.plugins.module_utils._image_build import BuildKind
 from ansible_collections.dockhand.docker.plugins.module_utils._errors import ParamError
 from ansible_collections.dockhand.docker.plugins.modules.image_build import ARGUMENT_SPEC as BUILD_SPEC
@@ -271,10 +272,10 @@ def test_pushed_digest_from_aux_or_from_the_status_line():
     """The classic image store reports a push's digest in an aux record; Docker 28.5's containerd image store sends
     none, only the status line (seen on ci/engine.sh start 28 --containerd-store): both give the digest."""
     status = {"status": f"v1: digest: {DIGEST} size: 581"}
-    assert _image.pushed_digest([{"status": "Pushed", "id": "0070"}, status, {"aux": {"Tag": "v1", "Digest": OTHER, "Size": 581}}], "v1") == OTHER
-    assert _image.pushed_digest([{"status": "Pushed", "id": "0070"}, status], "v1") == DIGEST
-    assert _image.pushed_digest([status], "v2") is None
-    assert _image.pushed_digest([{"status": "Pushed"}], "v1") is None
+    assert _image_kinds.pushed_digest([{"status": "Pushed", "id": "0070"}, status, {"aux": {"Tag": "v1", "Digest": OTHER, "Size": 581}}], "v1") == OTHER
+    assert _image_kinds.pushed_digest([{"status": "Pushed", "id": "0070"}, status], "v1") == DIGEST
+    assert _image_kinds.pushed_digest([status], "v2") is None
+    assert _image_kinds.pushed_digest([{"status": "Pushed"}], "v1") is None
 
 
 @pytest.mark.parametrize("given, expected", [("amd64", "linux/amd64"), ("linux", "linux"), ("Linux/ARM64/v8", "linux/arm64/v8"),
