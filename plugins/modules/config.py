@@ -17,7 +17,7 @@ description:
     The engine returns a config's data; this module leaves C(Spec.Data) out of its result, as O(data) is no_log.
   - When the data differs (or cannot be compared, for a config made without that label) the task fails naming O(data)
     or O(data_src), unless O(force=true) allows removing the config and creating it again; the engine refuses that
-    while services use the config. The usual way is a new name per version of the data, with the services pointed at it:
+    while services use the config. The usual way is a new name per version of the data, with the services pointed at it;
     O(rolling_versions=true) does that.
   - Same option names as M(community.docker.docker_config), except O(force). There it removes and recreates the config
     on every run; here only when the data differs, so a task with O(force=true) is still idempotent. The label holding
@@ -61,7 +61,7 @@ options:
   rolling_versions:
     description:
       - Keep the config as versions named C(<name>_v<N>), the newest compared with the task (C(N) also in the label
-        C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too: a new
+        C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too. A new
         version C(<name>_v<N+1>) is made, every service that uses an older version is pointed at it through the service
         update endpoint (its tasks are replaced as its C(update_config) says; the module does not wait for them), and the
         versions past O(versions_to_keep) are removed.

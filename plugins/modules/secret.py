@@ -16,7 +16,7 @@ description:
     its SHA-256, kept in the label C(dockhand.sha256) of the secrets this module makes. The engine never returns a secret's data.
   - When the data differs (or cannot be compared, for a secret made without that label) the task fails naming O(data)
     or O(data_src), unless O(force=true) allows removing the secret and creating it again; the engine refuses that
-    while services use the secret. The usual way is a new name per version of the data, with the services pointed at it:
+    while services use the secret. The usual way is a new name per version of the data, with the services pointed at it;
     O(rolling_versions=true) does that.
   - Same option names as M(community.docker.docker_secret), except O(force). There it removes and recreates the secret
     on every run; here only when the data differs, so a task with O(force=true) is still idempotent. The label holding
@@ -60,7 +60,7 @@ options:
   rolling_versions:
     description:
       - Keep the secret as versions named C(<name>_v<N>), the newest compared with the task (C(N) also in the label
-        C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too: a new
+        C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too. A new
         version C(<name>_v<N+1>) is made, every service that uses an older version is pointed at it through the service
         update endpoint (its tasks are replaced as its C(update_config) says; the module does not wait for them), and the
         versions past O(versions_to_keep) are removed.

@@ -102,7 +102,9 @@ def test_network_and_container_converge(engine, remote, prefix, remove_after):
     ansible, connection, far = remote
     remove_after(far)
     net, name = f"{prefix}-net", f"{prefix}-c"
-    snapshot = lambda: objects(far, prefix)  # noqa: E731
+
+    def snapshot():
+        return objects(far, prefix)
 
     check = ansible.converge("network", dict(connection, name=net, labels={"app": "x"}), snapshot)
     assert check["actions"] == [f"create network {net}"]
@@ -164,7 +166,7 @@ def test_tcp_reads_equal_the_sdk_reads_over_one_connection(tcp_engine, tls_engin
         assert light.api.containers(all=True, filters={"label": "app=x"}) == sdk.api.containers(all=True, filters={"label": "app=x"})
         assert light.info()["ID"] == far.client.info()["ID"]
         kept = light._connection().sock  # pylint: disable=protected-access
-        for _ in range(5):
+        for _round in range(5):
             light.api.inspect_network(f"{prefix}-net")
         assert light._connection().sock is kept  # pylint: disable=protected-access  # one connection, kept alive
 

@@ -50,8 +50,8 @@ def test_rotation_points_the_services_at_the_new_version(ansible, swarm_manager,
 
     # new data: a new version, the service pointed at it, the old version removed (versions_to_keep: 0)
     check = ansible.converge(kind, dict(args, data="second-Zq2"), snapshot)
-    assert [a.split(":")[0] for a in check["actions"]] == [f"create {kind} {name}_v2", f"update service {service} ({name}_v1 -> {name}_v2)",
-                                                          f"remove {kind} {name}_v1"], check["actions"]
+    rotation = [f"create {kind} {name}_v2", f"update service {service} ({name}_v1 -> {name}_v2)", f"remove {kind} {name}_v1"]
+    assert [a.split(":")[0] for a in check["actions"]] == rotation, check["actions"]
     assert [c["field"] for c in check["changes"]] == ["data_sha256"]
     assert objects(swarm_manager, kind, prefix) == [f"{name}_v2"]
     assert used_by(swarm_manager, kind, service) == [f"{name}_v2"]
