@@ -82,10 +82,12 @@ check_core() {
     cd "$ROOT"
     args=()
     for t in "${SANITY_TESTS[@]}"; do args+=(--test "$t"); done
-    DOCKHAND_STAGE="${stage%/ansible_collections/*}" timed "sanity on ansible-core $version" bash ci/sanity.sh "${args[@]}"
+    rc=0  # all three run; any failure fails the check
+    DOCKHAND_STAGE="${stage%/ansible_collections/*}" timed "sanity on ansible-core $version" bash ci/sanity.sh "${args[@]}" || rc=1
     cd "$stage"
-    timed "unit tests on ansible-core $version" python -m pytest -p no:cacheprovider -q tests/unit
-    timed "integration smoke on ansible-core $version" python -m pytest -p no:cacheprovider -q "${SMOKE[@]}"
+    timed "unit tests on ansible-core $version" python -m pytest -p no:cacheprovider -q tests/unit || rc=1
+    timed "integration smoke on ansible-core $version" python -m pytest -p no:cacheprovider -q "${SMOKE[@]}" || rc=1
+    exit "$rc"
   )
 }
 
