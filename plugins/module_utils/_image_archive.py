@@ -78,11 +78,16 @@ def archive_images(path):
     images = []
     for entry in manifest:
         tags = sorted(canonical_tag(t) for t in entry.get("RepoTags") or [])
-        ids = {_config_id(entry.get("Config") or "")}
-        for tag in tags:
-            ids.update(by_tag.get(tag, []))
-        images.append({"ids": sorted(ids), "tags": tags})
+        config_id = _config_id(entry.get("Config") or "")
+        digests = sorted({d for tag in tags for d in by_tag.get(tag, [])})
+        images.append({"ids": sorted({config_id, *digests}), "tags": tags, "config_id": config_id, "digests": digests})
     return images
+
+
+def containerd_store(client):
+    """Whether the engine keeps its images in containerd (Docker's containerd image store), where an image's ID is its
+    manifest (or index) digest rather than its config digest."""
+    return ["driver-type", "io.containerd.snapshotter.v1"] in (client.info().get("DriverStatus") or [])
 
 
 def holds_exactly(images, wanted):
@@ -261,6 +266,10 @@ class LoadKind:
         for image in images:
             image["present"] = _present(client, image["ids"])
             image["engine_tags"] = {tag: _tag_id(client, tag) for tag in image["tags"]}
+        # the ID a load gives: Docker 25+ writes index.json on the classic store too, whose IDs are config digests
+        containerd = any(i["digests"] for i in images) and containerd_store(client)
+        for image in images:
+            image["load_id"] = image["digests"][0] if containerd and image["digests"] else image["config_id"]
         return {"images": images}
 
     @staticmethod
@@ -278,8 +287,8 @@ class LoadKind:
         if not missing and not moved:
             return plan
         before = {familiar(t): short_id(found) if found else None for i in images for t, found in i["engine_tags"].items()}
-        after = {familiar(t): short_id(i["ids"][0]) for i in images for t in i["tags"]}
-        changes = [Change("images", [], [short_id(i["ids"][0]) for i in missing], "load")] if missing else []
+        after = {familiar(t): short_id(i["load_id"]) for i in images for t in i["tags"]}
+        changes = [Change("images", [], [short_id(i["load_id"]) for i in missing], "load")] if missing else []
         changes += [Change(f"tags.{familiar(t)}", before[familiar(t)], after[familiar(t)], "load") for t in sorted(moved)]
         plan.add(Action("load", f"image archive {want.name}", tuple(changes), data={"path": want.name},
                         note=f"{len(missing)} new image(s), {len(moved)} tag(s) to set"))

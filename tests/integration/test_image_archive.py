@@ -51,6 +51,9 @@ def test_save_writes_only_when_the_archive_differs(engine, ansible, images, tmp_
 
 
 def test_load_only_what_the_engine_lacks(engine, ansible, images, tmp_path):
+    """Check mode names the ID the load gives. Engine difference: Docker 25+ saves an OCI index.json on the classic
+    image store too (seen on 26.1 and 28.5): the loaded image's ID is the config digest there and the manifest digest
+    on the containerd image store, and the plan must pick the one of this engine's store."""
     image_id = unique_image(engine, images, "load")
     name = f"{images.name('load')}:1"
     path = str(tmp_path / "load.tar")
