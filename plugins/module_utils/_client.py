@@ -393,7 +393,7 @@ class Engine:
             if self.socket_path:
                 connection = _UnixConnection(self.socket_path, self._timeout)
             else:
-                host, port = self._tcp
+                host, port = self._tcp or ("", 0)  # reads_direct: no unix socket, so a tcp address
                 port = port or (2376 if self._ssl else 2375)  # the ports the Docker CLI assumes
                 connection = (_TLSConnection(host, port, self._timeout, self._ssl, self.params.get("tls_hostname") or host)
                               if self._ssl else http.client.HTTPConnection(host, port, timeout=self._timeout))
@@ -432,7 +432,7 @@ class Engine:
             except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest) as exc:
                 self._drop_connection()
                 if not reused or (sent and method != "GET"):
-                    raise TransportError(exc.strerror or str(exc) or exc.__class__.__name__) from None
+                    raise TransportError(getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__) from None
             except OSError as exc:
                 self._drop_connection()
                 raise TransportError(exc.strerror or str(exc)) from None
