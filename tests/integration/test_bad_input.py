@@ -50,6 +50,8 @@ CASES = [
      "containers[0].capabilities", "unknown capability"),
     ("network", lambda p: _network(p, driver_options={"com.docker.network.driver.mtu": "abc"}),
      "driver_options.com.docker.network.driver.mtu", "not an MTU"),
+    ("network", lambda p: _network(p, driver_options={"com.docker.network.driver.mtu": "99999999"}),
+     "driver_options.com.docker.network.driver.mtu", "from 68 to 65535"),
     ("network", lambda p: _network(p, driver_options={"com.docker.network.bridge.enable_icc": "maybe"}),
      "driver_options.com.docker.network.bridge.enable_icc", "true or false"),
     ("network", lambda p: _network(p, ipam_config=[{"subnet": "10.250.0.0/16"}, {"subnet": "10.250.1.0/24"}]),
