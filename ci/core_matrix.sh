@@ -57,7 +57,7 @@ SMOKE=(
 # The modules on Python 3.8 also pull and push, through the registry on 127.0.0.1:5000
 SMOKE_PY38=("${SMOKE[@]}" tests/integration/test_image_registry.py::test_push_pull_round_trip)
 # Sanity tests whose code or rules change between ansible-core versions (the rest are the same as on 2.19)
-SANITY_TESTS=(validate-modules import compile pylint ansible-doc runtime-metadata action-plugin-docs)
+SANITY_TESTS=(validate-modules import compile pylint pep8 ansible-doc runtime-metadata action-plugin-docs)
 
 stage_dir() {
   local stage="${DOCKHAND_STAGE:-/tmp/dockhand-stage}/ansible_collections/dockhand/docker"

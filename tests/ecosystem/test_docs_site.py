@@ -58,7 +58,7 @@ def png_pixels(path, last_row):
         header = struct.unpack(">IIBBBBB", body) if kind == b"IHDR" else header
         idat += body if kind == b"IDAT" else b""
         pos += 12 + length
-    width, height, depth, colour_type, _, _, interlace = header
+    width, height, depth, colour_type, interlace = header[:4] + header[6:]
     assert depth == 8 and interlace == 0 and colour_type in (2, 6), header
     size = 4 if colour_type == 6 else 3
     raw, stride, rows, prev = zlib.decompress(idat), width * size, [], bytearray(width * size)
@@ -83,7 +83,7 @@ def png_pixels(path, last_row):
 
 
 def option_names(tools_env, site):
-    env = dict(tools_env, ANSIBLE_COLLECTIONS_PATH=str(site).split("/site/")[0] + "/collections")
+    env = dict(tools_env, ANSIBLE_COLLECTIONS_PATH=str(site).split("/site/", maxsplit=1)[0] + "/collections")
     out = subprocess.run(["ansible-doc", "--json", "dockhand.docker.container"], env=env, capture_output=True, text=True,
                          check=True)
     options = json.loads(out.stdout)["dockhand.docker.container"]["doc"]["options"]
@@ -112,7 +112,7 @@ def test_the_container_page_renders_its_options_table(tools_env, site, tmp_path)
     # the screenshot shows the table's coloured header row where the layout says it is, on a white page
     shot = tmp_path / "container.png"
     chromium(f"--window-size={WIDTH},{height}", f"--screenshot={shot}", "file://" + page)
-    hx, hy, _, hh = layout["head"]
+    hx, hy, hh = layout["head"][0], layout["head"][1], layout["head"][3]
     x, y = int(hx + 5), int(hy + hh / 2)
     assert y < height, "the options table starts below the screenshot"
     png_width, png_height, size, rows = png_pixels(shot, y)

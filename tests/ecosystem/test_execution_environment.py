@@ -45,8 +45,8 @@ def test_ansible_builder_introspection_finds_the_collections_requirements(tools_
     found = yaml.safe_load(out)  # each entry: "<requirement>  # from collection dockhand.docker"
     for kind, path in (("python", "ee-requirements.txt"), ("system", "ee-bindep.txt")):
         entries = [entry.rsplit("#", 1) for entry in found[kind]]
-        assert {source.strip() for _, source in entries} == {f"from collection {COLLECTION}"}, out
-        assert [requirement.strip() for requirement, _ in entries] == lines(ROOT / "meta" / path), out
+        assert {entry[1].strip() for entry in entries} == {f"from collection {COLLECTION}"}, out
+        assert [entry[0].strip() for entry in entries] == lines(ROOT / "meta" / path), out
 
 
 def test_ansible_builder_create_accepts_an_ee_with_the_collection(tools_env, tmp_path):
