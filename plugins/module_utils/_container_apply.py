@@ -254,7 +254,8 @@ def _start(client, action):
         tail = logs(client, want.name, 20)
         discard(client, want.name, want.name)  # nothing half-made: the container this run created goes, volumes too
         reason = describe_engine_error(exc, f"start container {want.name}", want.host) or str(exc)
-        raise EngineError(f"{reason}; the new container was removed again, with the volumes it made. Last log lines:\n{tail}") from exc
+        raise EngineError(f"{reason}; the new container was removed again, with the volumes it made. Last log lines:\n{tail}",
+                          clean=True, undid=("create",)) from exc
 
 
 def _stop(client, action):

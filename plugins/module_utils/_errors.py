@@ -44,12 +44,15 @@ class TaskFailure(Exception):
 class EngineError(Exception):
     """An engine call failed; the message says what was being done and what the engine answered.
 
-    `clean`: the failed step undid what it had done (a recreate that restored the old container)."""
+    `clean`: the failed step undid what it had done (a recreate that restored the old container).
+    `undid`: verbs of earlier steps of the same plan that the failed step took back too (a first start that fails
+    removes the container its create made), so they are not reported as done."""
 
-    def __init__(self, message, status=None, clean=False):
+    def __init__(self, message, status=None, clean=False, undid=()):
         super().__init__(message)
         self.status = status
         self.clean = clean
+        self.undid = tuple(undid)
 
 
 class ApplyError(EngineError):

@@ -90,7 +90,7 @@ def _converge(kind, client, want, check_mode, host):
     with engine_errors(f"reading {kind.kind} {want.name}", host):
         actual = kind.read(client, want)
     plan = kind.plan(want, actual)
-    done: list[str] = []
+    done: list = []
     moved, facts = [], dict(plan.facts)
     if not check_mode:
         for action in plan.actions:
@@ -99,8 +99,9 @@ def _converge(kind, client, want, check_mode, host):
                     outcome = kind.apply(client, action)
             except EngineError as exc:  # an engine refusal of an option is said naming the option (ENGINE_REFUSALS)
                 message = refused_option(kind.kind, want, exc) or str(exc)
-                raise ApplyError(message, done, partly=not action.atomic, status=exc.status, clean=exc.clean) from exc
-            done.append(action.describe())
+                kept = [a.describe() for a in done if a.verb not in exc.undid]
+                raise ApplyError(message, kept, partly=not action.atomic, status=exc.status, clean=exc.clean) from exc
+            done.append(action)
             moved.append(True if outcome is None or outcome.changed is None else outcome.changed)
             add_facts(facts, outcome.facts if outcome else {})
     changed = plan.changed if check_mode else any(moved)

@@ -227,6 +227,15 @@ def test_new_container_that_cannot_start_is_removed(engine, ansible, prefix):
     assert inspect(engine, args["name"]) is None
 
 
+def test_a_first_start_that_takes_its_create_back_reports_no_change(engine, ansible, prefix):
+    """Exact changed (issue 20): the create is undone by the failed start, so the engine is as before the run."""
+    args = base(prefix, command=["/no/such/binary"])
+    result = ansible.fails("container", args)
+    assert "removed again" in result["msg"]
+    assert result["changed"] is False and result["actions_done"] == []
+    assert inspect(engine, args["name"]) is None
+
+
 def test_one_off_job_returns_output(engine, ansible, prefix):
     result = ansible.ok("container", base(prefix, command=["sh", "-c", "echo hello-job"], detach=False))
     assert result["status"] == 0 and result["output"] == "hello-job"
