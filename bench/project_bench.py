@@ -3,6 +3,7 @@
   project    one dockhand.docker.project task
   loop       a loop of dockhand.docker.container
   community  a loop of community.docker.docker_container (PyPI's `ansible` package, in its own venv under ~/.cache)
+  compose_module  dockhand.docker.compose on the compose arm's Compose file
   compose    Docker Compose v2.40 (`up -d`, `up -d --dry-run` as check, `down`), Debian sid's package fetched by
              ci/compose_v2.sh into a cache (the modules never use it)
   sdk        a Docker SDK thread pool (8 threads): the floor
@@ -113,6 +114,18 @@ def arm_compose(n):
             "remove": lambda: run("down", "-t", "0")}
 
 
+def arm_compose_module(ansible, n):
+    """dockhand.docker.compose on the same Compose file as the compose arm (issue 14's benchmark)."""
+    work = Path(tempfile.mkdtemp(prefix="dhbench-cmod-"))
+    services = {name: {"image": IMAGE, "command": ["sleep", "3600"], "container_name": name, "labels": {"bench": PREFIX}} for name in names(n)}
+    (work / "compose.yaml").write_text(json.dumps({"services": services}))
+
+    def task(state="present"):
+        return [{"name": "compose", "dockhand.docker.compose": {"project_src": str(work), "project_name": PREFIX, "state": state}}]
+    return {"create": lambda: ansible.run(task()), "reapply": lambda: ansible.run(task()), "check": lambda: ansible.run(task(), check=True),
+            "remove": lambda: ansible.run(task("absent"))}
+
+
 def compose_v2():
     """The Compose v2 binary (fetched once by ci/compose_v2.sh, then cached)."""
     return subprocess.run(["bash", str(ROOT / "ci" / "compose_v2.sh")], check=True, capture_output=True, text=True).stdout.strip()
@@ -144,6 +157,8 @@ def arm_ops(arm, n, ours, theirs):
         return arm_community(theirs, n)
     if arm == "compose":
         return arm_compose(n)
+    if arm == "compose_module":
+        return arm_compose_module(ours, n)
     return arm_sdk(n)
 
 
@@ -237,6 +252,23 @@ def issue19_goals(med, sizes, ping):
     return goals
 
 
+def issue14_goals(med, sizes, ping):
+    """The compose module's goals (issue 14): create faster than Compose v2, re-apply of 30 within a one-ping playbook
+    + 0.3 s, no slower than project on the same services."""
+    goals = []
+    for n in sizes:
+        ours, compose, project = (med.get((arm, n, "create")) for arm in ("compose_module", "compose", "project"))
+        if ours and compose:
+            goals.append(f"compose module create of {n}: {ours:.2f}s vs Compose v2 {compose:.2f}s: {'MET' if ours < compose else 'NOT MET'}")
+        if ours and project:
+            goals.append(f"compose module / project, create of {n}: {ours / project:.2f}x (goal <= 1.0x, within noise)")
+    again = med.get(("compose_module", 30, "reapply"))
+    if again and ping:
+        goals.append(f"compose module re-apply of 30: {again:.2f}s vs one-ping playbook + 0.3s = {ping + 0.3:.2f}s: "
+                     f"{'MET' if again <= ping + 0.3 else 'NOT MET'}")
+    return goals
+
+
 def report(times, arms, sizes, repeats):
     med = {k: statistics.median(v) for k, v in times.items()}
     pings = [t for (arm, _n, _op), values in times.items() if arm == "ping" for t in values]
@@ -254,7 +286,7 @@ def report(times, arms, sizes, repeats):
                 value = med.get((arm, n, op))
                 cells.append("n/a" if value is None else f"{value:.2f}" + (f" ({value / floor:.1f}x)" if floor and arm != "sdk" else ""))
             lines.append(f"| {n} | {op} | " + " | ".join(cells) + " |")
-    goals = issue19_goals(med, sizes, ping)
+    goals = issue19_goals(med, sizes, ping) + issue14_goals(med, sizes, ping)
     if ("project", 30, "reapply") in med:
         if ("community", 30, "reapply") in med:
             community = med[("community", 30, "reapply")]
