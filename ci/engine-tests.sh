@@ -8,14 +8,18 @@
 # ENGINE: 26 (Debian trixie's 26.1), 28 (sid's 28.5), 28c (28.5 with the containerd image store); default: 28c 26.
 # Each engine is started by ci/engine.sh in a network namespace of its own, the tests run with DOCKER_HOST and
 # DOCKHAND_REGISTRY pointing at it (the local_engine tests are deselected there), and the engine is stopped again.
-# DOCKHAND_ENGINE_TESTS picks the test files (default: all of tests/integration). Run after `source ci/setup.sh`.
+# DOCKHAND_ENGINE_TESTS picks the test files or node IDs (default: all of tests/integration), or names a file that lists
+# them one a line, # comments allowed (ci/engine-subset.txt: what CI runs, ci/run-tests.sh). Run after `source ci/setup.sh`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 engines=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do engines+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
 [ "${#engines[@]}" -gt 0 ] || engines=(28c 26)
-read -r -a tests <<<"${DOCKHAND_ENGINE_TESTS:-tests/integration}"
+selection="${DOCKHAND_ENGINE_TESTS:-tests/integration}"
+if [ -f "$selection" ]; then selection="$(sed 's/#.*//' "$selection" | xargs)"; fi
+read -r -a tests <<<"$selection"
+[ "${#tests[@]}" -gt 0 ] || { echo "engine-tests: no tests in ${DOCKHAND_ENGINE_TESTS:-}" >&2; exit 2; }
 # test_faults.py kills the machine's engine by its pidfile and restarts it with ci/ensure-dockerd.sh, which sees the
 # other engine answer on DOCKER_HOST and leaves the machine's engine down: never run it against another engine
 tests+=(--ignore tests/integration/test_faults.py)
