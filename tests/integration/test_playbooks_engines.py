@@ -1,7 +1,7 @@
 """The deployment workflows across an inventory of two engines (issue 17): the machine's engine (its local socket) and a
 namespaced engine over tcp:// (_swarm_support). deploy.yml spreads 4 replicas over both hosts, a second run changes
-nothing on either, rolling_update.yml goes host by host while a probe loop runs (never are both hosts dark), and
-teardown.yml removes everything from both."""
+nothing on either, rolling_update.yml goes host by host while a probe loop runs (never are both hosts dark), a broken
+version is rolled back on the first host and never reaches the second, and teardown.yml removes everything from both."""
 
 import json
 import re
@@ -155,6 +155,16 @@ def test_deploy_across_two_engines_then_roll_host_by_host(engine, ansible, far, 
     assert replica_tasks(out) == ["local", "local", "far", "far"], out
     assert loop.rounds > 20 and loop.all_dark == 0, f"no host answered in {loop.all_dark} of {loop.rounds} probe rounds"
     assert loop.host_dark == {"local": 0, "far": 0}, f"a host had no replica answering: {loop.host_dark} of {loop.rounds} rounds"
+
+    # a version that never gets healthy: rolled back on the first host, and the rollout stops before the second
+    far_ids = sorted(c.id for c in far.client.containers.list(filters={"label": f"app={name}"}))
+    broken = dict(settings, app_version="3", app_build_path=str(ROOT / "tests" / "integration" / "files" / "broken-app"),
+                  app_wait_timeout=8)
+    rc, out = playbook(ansible, inventory, "rolling_update.yml", broken)
+    assert rc != 0
+    assert f"Rollout of 127.0.0.1:5000/{name}:3 stopped at {name}-1" in out, out
+    assert sorted(c.id for c in far.client.containers.list(filters={"label": f"app={name}"})) == far_ids
+    assert [version(*end) for ends in hosts.values() for end in ends] == ["2"] * REPLICAS
 
     rc, out = playbook(ansible, inventory, "teardown.yml", dict(settings, app_purge_volumes=True))
     assert rc == 0, out
