@@ -11,10 +11,11 @@ import struct
 import subprocess
 import zlib
 from html import unescape
+from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 1280
 # Loads the page in a frame, then writes where the options table and its header row are, and the header's colour
 PROBE = """<html><body style="margin:0"><iframe id="f" src="%s" width="%d" height="%d" style="border:0"></iframe><script>

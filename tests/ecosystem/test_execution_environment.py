@@ -6,10 +6,11 @@ build context without building) for an execution environment that includes the c
 
 import re
 import subprocess
+from pathlib import Path
 
 import yaml
-from conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "dockhand.docker"
 
 
