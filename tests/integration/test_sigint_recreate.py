@@ -51,7 +51,12 @@ class GatedProxy:
                 client.close()
                 continue
             upstream = socket.socket(socket.AF_UNIX)
-            upstream.connect(ENGINE_SOCKET)
+            try:
+                upstream.connect(ENGINE_SOCKET)
+            except OSError:  # the engine is down (test_faults.py killed it): the client sees a closed connection
+                client.close()
+                upstream.close()
+                continue
             self.sockets += [client, upstream]
             threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
             threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
@@ -112,7 +117,8 @@ def session_processes(sid):
 
 def interrupt(ansible, args, gate, forward=False, fault="Ctrl-C"):
     """Run the task in ansible-playbook through a GatedProxy and, once the gate's request came, press Ctrl-C (SIGINT to
-    the whole process group, as a terminal does) or let the engine seem gone; returns the exit status and output."""
+    the whole process group, as a terminal does), let the engine seem gone, or call fault(); returns the exit status
+    and output."""
     workdir = Path(tempfile.mkdtemp(prefix="dh-int-"))  # short: a unix socket path has at most 107 characters
     proxy = GatedProxy(str(workdir / "engine.sock"), gate, forward, drop=fault == "engine gone")
     try:
@@ -132,6 +138,10 @@ def interrupt(ansible, args, gate, forward=False, fault="Ctrl-C"):
                 if forward:
                     time.sleep(1)  # the engine is working on the request
                 os.killpg(run.pid, signal.SIGINT)
+            elif callable(fault):  # a fault of the caller's own (test_faults.py kills the engine here)
+                if forward:
+                    time.sleep(1)
+                fault()
             out, _err = run.communicate(timeout=120)
         finally:
             for pid in session_processes(run.pid):  # none should be left; never one that holds the task's lock
