@@ -56,8 +56,11 @@ SMOKE=(
 )
 # The modules on Python 3.8 also pull and push, through the registry on 127.0.0.1:5000
 SMOKE_PY38=("${SMOKE[@]}" tests/integration/test_image_registry.py::test_push_pull_round_trip)
-# Sanity tests whose code or rules change between ansible-core versions (the rest are the same as on 2.19)
-SANITY_TESTS=(validate-modules import compile pylint pep8 ansible-doc runtime-metadata action-plugin-docs)
+# Sanity tests whose code or rules change between ansible-core versions (the rest are the same as on 2.19). pylint is
+# left to 2.19's full sanity run: on 2.17 and 2.21 it took 3 minutes each warm and 8 to 10 on a fresh machine, which CI's
+# 90 minutes cannot carry with the engine matrix; DOCKHAND_MATRIX_PYLINT=1 adds it back.
+SANITY_TESTS=(validate-modules import compile pep8 ansible-doc runtime-metadata action-plugin-docs)
+[ "${DOCKHAND_MATRIX_PYLINT:-0}" = 1 ] && SANITY_TESTS+=(pylint)
 
 stage_dir() {
   local stage="${DOCKHAND_STAGE:-/tmp/dockhand-stage}/ansible_collections/dockhand/docker"

@@ -64,7 +64,9 @@ run_phase -n "$workers" --dist loadfile -m "not serial" "$@" tests/unit tests/in
 step "pytest: the serial tests, alone"
 run_phase -m serial "$@" tests/integration || rc=$?
 
-step "integration tests on Docker 26.1, 28.5 and 28.5 with the containerd image store: the subset in ci/engine-subset.txt"
-# each engine in a network namespace of its own, from Debian's .debs (ci/engine.sh fetches them once into a cache)
-DOCKHAND_ENGINE_TESTS=ci/engine-subset.txt bash ci/engine-tests.sh 26 28 28c || rc=$?
+step "integration tests on Docker 26.1 and 28.5 with the containerd image store: the subset in ci/engine-subset.txt"
+# each engine in a network namespace of its own, from Debian's .debs (ci/engine.sh fetches them once into a cache).
+# 28.5 with the classic store passes the same subset (DOCKHAND_CI_ENGINES="26 28 28c" runs it); CI's 90 minutes carry two.
+# shellcheck disable=SC2086
+DOCKHAND_ENGINE_TESTS=ci/engine-subset.txt bash ci/engine-tests.sh ${DOCKHAND_CI_ENGINES:-26 28c} || rc=$?
 exit "$rc"
