@@ -322,7 +322,8 @@ def _check_engine_api(want, actual):
         if speaks < needed:
             raise ParamError(option, f"needs Engine API {needed[0]}.{needed[1]} or newer; this engine speaks API {version}, "
                                      "which would drop it, so it could never converge")
-    driver, status = actual.get("storage") or (None, {})
+    storage: tuple = actual.get("storage") or (None, {})
+    driver, status = storage
     backing = status.get("Backing Filesystem")
     if driver == "overlay2" and backing and backing != "xfs":
         raise ParamError("storage_opts", f"this engine's storage driver, overlay2 on {backing}, cannot apply them: overlay2 takes only size, and "

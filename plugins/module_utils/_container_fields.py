@@ -253,7 +253,7 @@ def _mounts_parse(option, mounts):
 def api_needs(fields):
     """(option, Engine API version) for each setting of the task that an older engine would silently drop: the plan
     refuses those before anything is written, since they could never converge there."""
-    needs = []
+    needs: list = []
     if (fields.get("healthcheck") or {}).get("start_interval"):
         needs.append(("healthcheck.start_interval", (1, 44)))
     for i, mount in enumerate(fields.get("mounts") or []):
