@@ -22,4 +22,8 @@ def tools_bin():
 
 @pytest.fixture(scope="session")
 def tools_env(tools_bin):
-    return dict(os.environ, PATH=f"{tools_bin}:{os.environ['PATH']}")
+    env = dict(os.environ, PATH=f"{tools_bin}:{os.environ['PATH']}")
+    # CI points ANSIBLE_COLLECTIONS_PATH at its staged copy; ansible-galaxy would then call the collection installed
+    # already and leave the test's own install path empty
+    env.pop("ANSIBLE_COLLECTIONS_PATH", None)
+    return env
