@@ -26,7 +26,7 @@ def client(request):
     """Both transports: straight through the unix socket, and the SDK (as for tcp, ssh and TLS hosts)."""
     engine = connect({"docker_host": DOCKER_HOST})
     if request.param == "sdk":
-        engine.socket_path = None
+        engine.socket_path, engine.reads_direct = None, False
     return engine
 
 

@@ -79,7 +79,7 @@ def test_load_only_what_the_engine_lacks(engine, ansible, images, tmp_path):
     ("image_save", {"names": ["{p}/Bad"], "path": "{tmp}/x.tar"}, "names", "is not a valid image name"),
     ("image_save", {"names": [BASE], "path": "{tmp}"}, "path", "is not a file path"),
     ("image_save", {"names": [BASE], "path": "{tmp}/no/dir/x.tar"}, "path", "does not exist"),
-    ("image_save", {"names": [BASE], "path": "{tmp}/x.tar", "platform": "linux"}, "platform", "is not a platform"),
+    ("image_save", {"names": [BASE], "path": "{tmp}/x.tar", "platform": "linux/"}, "platform", "is not a platform"),
     ("image_load", {"path": "{tmp}/none.tar"}, "path", "is not a file"),
     ("image_load", {"path": "{tmp}/text.tar"}, "path", "is not an image archive"),
 ])

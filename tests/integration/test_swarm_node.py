@@ -74,7 +74,6 @@ def test_labels_availability_role(ansible, swarm, prefix):
 @pytest.mark.parametrize("args, option, words", [
     ({"hostname": "no-such-node", "availability": "drain"}, "hostname", "no node no-such-node"),
     ({"labels": {"a": "1"}, "labels_to_remove": ["a"]}, "labels_to_remove", "either set or removed"),
-    ({"labels_state": "replace"}, "labels_state", "needs labels"),
     ({"labels": {"n": 1}}, "labels", "must be a string"),
 ])
 def test_bad_input_fails_and_changes_nothing(ansible, swarm, args, option, words):
