@@ -96,12 +96,16 @@ def disk_usage_summary(df):
     volumes = df.get("Volumes") or []
     cache = df.get("BuildCache") or []
     unused_images = [i for i in images if not i.get("Containers")]
+    layers = df.get("LayersSize") or 0
+    # as `docker system df`: what used images hold exclusively stays, the rest of the layers is reclaimable
+    # (summing the unused images' sizes overshoots with the containerd store, whose Size counts content blobs too)
+    held = sum(i["Size"] - i["SharedSize"] for i in images
+               if i.get("Containers") and _size(i.get("Size")) and isinstance(i.get("SharedSize"), int) and i["SharedSize"] >= 0)
     return {
-        "LayersSize": df.get("LayersSize") or 0,
+        "LayersSize": layers,
         "images": {
-            "count": len(images), "active": len(images) - len(unused_images), "size": df.get("LayersSize") or 0,
-            # an unused image frees what it does not share with other images
-            "reclaimable": sum(_size(i.get("Size")) - _size(i.get("SharedSize")) for i in unused_images),
+            "count": len(images), "active": len(images) - len(unused_images), "size": layers,
+            "reclaimable": max(0, layers - held),
         },
         "containers": {
             "count": len(containers), "active": sum(1 for c in containers if c.get("State") == "running"),

@@ -20,10 +20,20 @@ DF = {
 def test_disk_usage_summary_counts_like_docker_system_df():
     usage = disk_usage_summary(DF)
     assert usage["LayersSize"] == 1000
-    assert usage["images"] == {"count": 3, "active": 1, "size": 1000, "reclaimable": 400 + 50}
+    assert usage["images"] == {"count": 3, "active": 1, "size": 1000, "reclaimable": 1000 - (600 - 100)}  # all but what "a" holds alone
     assert usage["containers"] == {"count": 3, "active": 1, "size": 17, "reclaimable": 7}
     assert usage["volumes"] == {"count": 3, "active": 1, "size": 340, "reclaimable": 40}  # -1: the engine did not measure
     assert usage["build_cache"] == {"count": 3, "active": 1, "size": 13, "reclaimable": 8}
+
+
+def test_image_reclaimable_never_exceeds_the_layers_with_the_containerd_store():
+    # the containerd store's image Size also counts the compressed content blobs, so it can exceed LayersSize
+    df = {"LayersSize": 300, "Images": [{"Containers": 0, "Size": 400, "SharedSize": 0},
+                                        {"Containers": 2, "Size": 900, "SharedSize": 0}]}
+    images = disk_usage_summary(df)["images"]
+    assert images["reclaimable"] == 0 and images["size"] == 300
+    df["Images"][1]["Containers"] = 0
+    assert disk_usage_summary(df)["images"]["reclaimable"] == 300
 
 
 def test_disk_usage_summary_of_an_empty_engine():
