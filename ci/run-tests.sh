@@ -4,6 +4,9 @@
 # a galaxy build + install, and pytest (unit and real-engine integration tests) last: in parallel, then the serial ones.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# each step prints the time since the start (bash's SECONDS), so the log shows the wall time of every part
+step() { printf '\n=== [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+step "set-up: venv, engine, registry, images (ci/setup.sh)"
 # shellcheck source=ci/setup.sh
 source ci/setup.sh
 export DOCKHAND_STAGE="${DOCKHAND_STAGE:-/tmp/dockhand-stage}"
@@ -11,7 +14,6 @@ STAGE_ROOT="$DOCKHAND_STAGE"
 STAGE="$STAGE_ROOT/ansible_collections/dockhand/docker"
 export ANSIBLE_COLLECTIONS_PATH="$STAGE_ROOT" ANSIBLE_PYTHON_INTERPRETER="$DOCKHAND_VENV/bin/python"
 
-step() { printf '\n=== %s\n' "$*"; }
 
 step "ansible-test sanity (on a copy staged at $STAGE)"
 bash ci/sanity.sh
@@ -69,4 +71,5 @@ step "integration tests on Docker 26.1 and 28.5 with the containerd image store:
 # 28.5 with the classic store passes the same subset (DOCKHAND_CI_ENGINES="26 28 28c" runs it); CI's 90 minutes carry two.
 # shellcheck disable=SC2086
 DOCKHAND_ENGINE_TESTS=ci/engine-subset.txt bash ci/engine-tests.sh ${DOCKHAND_CI_ENGINES:-26 28c} || rc=$?
+step "done"
 exit "$rc"
