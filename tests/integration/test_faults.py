@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docker
 import pytest
-from test_sigint_recreate import STEPS, interrupt
+from _recreate_support import STEPS, assert_converged_with_data, containers_named, interrupt, recreate_scenario
 
 # serial: they stop the engine every other test uses; local_engine: the engine of /var/run/docker.pid, never another
 pytestmark = [pytest.mark.serial, pytest.mark.local_engine]
@@ -135,28 +135,12 @@ def test_the_engine_dies_at_each_step_of_a_recreate(engine, ansible, prefix, gat
     """The engine itself killed (not only out of reach, as in test_sigint_recreate.py) at each step of a safe recreate,
     then started again: the next run finds what the cut left, finishes or undoes the swap, and ends with one container
     under the name, on the new configuration, with its named and anonymous volumes' data; the run after changes nothing."""
-    name = f"{prefix}-app"
-    args = {"name": name, "image": IMAGE, "command": ["sleep", "3600"], "stop_timeout": 4,
-            "volumes": [f"{prefix}-named:/named", "/anon"], "env": {"V": "1"}}
-    ansible.ok("container", args)
-    engine.containers.get(name).exec_run(["sh", "-c", "echo n > /named/f && echo a > /anon/f"])
-    anon = next(m["Name"] for m in engine.api.inspect_container(name)["Mounts"] if m["Destination"] == "/anon")
-    old_id = engine.api.inspect_container(name)["Id"][:12]
-    changed = dict(args, env={"V": "2"})
-
-    status, out = interrupt(ansible, changed, gate.replace("{name}", name), forward, fault=kill_engine)
+    scenario = recreate_scenario(engine, ansible, prefix, stop_timeout=4)
+    status, out = interrupt(ansible, scenario.changed, gate.replace("{name}", scenario.name), forward, fault=kill_engine)
     client = start_engine()
     assert status != 0 and "Traceback" not in out, out
-    names = {"{name}": name, "{temp}": f"{name}-dockhand-{old_id}", "{old}": f"{name}-dockhand-old-{old_id}"}
-    left_now = sorted(c["Names"][0].lstrip("/") for c in client.api.containers(all=True, filters={"name": name}))
-    assert left_now == sorted(names[k] for k in left), f"the engine died elsewhere: {left_now}"
+    left_now = containers_named(client, scenario.name)
+    assert left_now == sorted(scenario.names[k] for k in left), f"the engine died elsewhere: {left_now}"
 
-    ansible.ok("container", changed)
-    assert [c.name for c in client.containers.list(all=True, filters={"name": name})] == [name]
-    container = client.api.inspect_container(name)
-    assert container["State"]["Running"] and "V=2" in container["Config"]["Env"]
-    assert {m["Destination"]: m["Name"] for m in container["Mounts"]}["/anon"] == anon, "the anonymous volume is the same one"
-    assert client.containers.get(name).exec_run(["cat", "/named/f", "/anon/f"]).output.split() == [b"n", b"a"]
-    assert ansible.ok("container", changed)["changed"] is False
-    client.api.remove_container(name, force=True)
-    client.volumes.get(anon).remove()
+    assert ansible.ok("container", scenario.changed)["changed"] is True
+    assert_converged_with_data(client, ansible, scenario)

@@ -5,8 +5,8 @@ its named and anonymous volumes intact (issue 20).
 The cut is made by running the recreate's own steps in process and stopping after step N; then the module runs as a
 user would run the task again."""
 
-import docker
 import pytest
+from _recreate_support import assert_converged_with_data, containers_named, recreate_scenario
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dockhand.docker.plugins.module_utils import _container_apply as steps
@@ -14,7 +14,6 @@ from ansible_collections.dockhand.docker.plugins.module_utils._client import CON
 from ansible_collections.dockhand.docker.plugins.module_utils._container import ContainerKind
 from ansible_collections.dockhand.docker.plugins.module_utils._container_fields import CONTAINER_SPEC
 
-IMAGE = "dockhand/busybox:latest"
 CUTS = ["after the create", "after the old one stopped", "after the new one started", "after the old one was renamed aside",
         "after the new one took the name"]
 
@@ -39,36 +38,14 @@ def recreate_until(client, want, cut):
 
 @pytest.mark.parametrize("cut", CUTS)
 def test_the_next_run_settles_a_recreate_cut_off(engine, ansible, prefix, cut):
-    name = f"{prefix}-app"
-    args = {"name": name, "image": IMAGE, "command": ["sleep", "3600"], "stop_timeout": 0,
-            "volumes": [f"{prefix}-named:/named", "/anon"], "env": {"V": "1"}}
-    ansible.ok("container", args)
-    engine.containers.get(name).exec_run(["sh", "-c", "echo n > /named/f && echo a > /anon/f"])
-    anon = next(m["Name"] for m in engine.api.inspect_container(name)["Mounts"] if m["Destination"] == "/anon")
-
-    changed = dict(args, env={"V": "2"})
-    params = ArgumentSpecValidator(dict(CONTAINER_SPEC, **CONNECTION_ARGS)).validate(changed).validated_parameters
+    scenario = recreate_scenario(engine, ansible, prefix, stop_timeout=0)
+    params = ArgumentSpecValidator(dict(CONTAINER_SPEC, **CONNECTION_ARGS)).validate(scenario.changed).validated_parameters
     recreate_until(connect(params), ContainerKind.desired(params), cut)
 
-    def named():
-        return sorted(c.name for c in engine.containers.list(all=True, filters={"name": name}))
-
-    before = named()
-    check = ansible.ok("container", changed, check=True)
-    assert check["changed"] is True and check["actions"][0].startswith(f"settle container {name}"), check["actions"]
-    assert named() == before, "check mode changed the engine"
-    applied = ansible.ok("container", changed)
+    before = containers_named(engine, scenario.name)
+    check = ansible.ok("container", scenario.changed, check=True)
+    assert check["changed"] is True and check["actions"][0].startswith(f"settle container {scenario.name}"), check["actions"]
+    assert containers_named(engine, scenario.name) == before, "check mode changed the engine"
+    applied = ansible.ok("container", scenario.changed)
     assert applied["actions"] == check["actions"]
-    assert named() == [name], f"leftovers after the run: {named()}"
-    container = engine.api.inspect_container(name)
-    assert container["State"]["Running"] and "V=2" in container["Config"]["Env"]
-    mounts = {m["Destination"]: m["Name"] for m in container["Mounts"]}
-    assert mounts["/anon"] == anon, "the anonymous volume is the same one"
-    assert engine.containers.get(name).exec_run(["cat", "/named/f", "/anon/f"]).output.split() == [b"n", b"a"]
-    again = ansible.ok("container", changed)
-    assert again["changed"] is False, again["actions"]
-    engine.api.remove_container(name, force=True)
-    try:
-        engine.volumes.get(anon).remove()
-    except docker.errors.NotFound:
-        pytest.fail("the anonymous volume was removed")
+    assert_converged_with_data(engine, ansible, scenario)
