@@ -1,7 +1,8 @@
 """The deployment workflows across an inventory of two engines (issue 17): the machine's engine (its local socket) and a
 namespaced engine over tcp:// (_swarm_support). deploy.yml spreads 4 replicas over both hosts, a second run changes
 nothing on either, rolling_update.yml goes host by host while a probe loop runs (never are both hosts dark), a broken
-version is rolled back on the first host and never reaches the second, and teardown.yml removes everything from both."""
+version is rolled back on the first host and never reaches the second, and teardown.yml removes everything from both.
+The same inventory with the far engine over tcp:// with TLS, then over ssh://: deploy, deploy again, teardown."""
 
 import json
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from _remote_support import SSHServer, make_ca, make_cert, tls_dockerd_args
 from _swarm_support import start_engine, stop_engine
 
 pytestmark = [pytest.mark.serial,  # the rolling update is watched by a 100 ms probe loop
@@ -32,19 +34,45 @@ def far_fixture():
         stop_engine(engine)
 
 
+@pytest.fixture(name="reach")
+def reach_fixture(request, far, tmp_path_factory):
+    """How the play reaches the far engine: (engine, app_engine connection options, environment for ansible-playbook).
+    tcp (the default), tls (an engine of its own that asks for a client certificate) or ssh (sshd in far's namespace)."""
+    way = getattr(request, "param", "tcp")
+    if way == "tcp":
+        yield far, {"docker_host": f"tcp://{far.address}:2375"}, {}
+    elif way == "tls":
+        directory = tmp_path_factory.mktemp("certs")
+        ca = make_ca(directory, "ca")
+        client = make_cert(directory, "client", ca, "clientAuth")
+        tls = start_engine(tls_dockerd_args(directory, ca))
+        try:
+            yield tls, {"docker_host": f"tcp://{tls.address}:2375", "validate_certs": True, "ca_path": str(ca[0]),
+                        "client_cert": str(client[0]), "client_key": str(client[1])}, {}
+        finally:
+            stop_engine(tls)
+    else:
+        server = SSHServer(far, tmp_path_factory.mktemp("ssh")).start()
+        try:
+            yield far, {"docker_host": f"ssh://root@{far.address}"}, {"HOME": str(server.home), "PATH": server.path}
+        finally:
+            server.stop()
+
+
 @pytest.fixture(name="app")
-def app_fixture(engine, far, prefix, tmp_path):
-    """Role settings and an inventory of the two engines; what the playbooks made is removed afterwards."""
+def app_fixture(engine, reach, prefix, tmp_path):
+    """Role settings, an inventory of the two engines and the far one; what the playbooks made is removed afterwards."""
+    far, connection, env = reach
     python = "{{ ansible_playbook_python }}"
     inventory = {"all": {"hosts": {
         "local": {"ansible_python_interpreter": python, "app_bind_address": "127.0.0.1"},
         "far": {"ansible_python_interpreter": python, "app_bind_address": far.address, "app_push_image": False,
-                "app_engine": {"docker_host": f"tcp://{far.address}:2375"}},
+                "app_engine": connection},
     }}}
     (tmp_path / "hosts.yml").write_text(json.dumps(inventory))  # JSON is YAML
     settings = {"app_name": f"{prefix}-app", "app_base_port": 18500, "app_replicas": REPLICAS,
                 "app_report_dir": str(tmp_path / "reports"), "app_version": "1"}
-    yield settings, tmp_path / "hosts.yml"
+    yield settings, tmp_path / "hosts.yml", far, env
     name = settings["app_name"]
     for client in (engine, far.client):
         for container in client.containers.list(all=True, filters={"label": f"app={name}"}):
@@ -59,10 +87,10 @@ def app_fixture(engine, far, prefix, tmp_path):
                 engine.images.remove(tag)
 
 
-def playbook(ansible, inventory, name, extra):
+def playbook(ansible, inventory, name, extra, env=None):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory), str(ROOT / "playbooks" / name),
            "-e", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=ansible.env, capture_output=True, text=True, timeout=900, check=False)
+    proc = subprocess.run(cmd, env=dict(ansible.env, **(env or {})), capture_output=True, text=True, timeout=900, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -121,8 +149,8 @@ class ProbeLoop(threading.Thread):
             return False
 
 
-def test_deploy_across_two_engines_then_roll_host_by_host(engine, ansible, far, app):
-    settings, inventory = app
+def test_deploy_across_two_engines_then_roll_host_by_host(engine, ansible, app):
+    settings, inventory, far, _env = app
     name, hosts = settings["app_name"], endpoints(settings, far)
 
     rc, out = playbook(ansible, inventory, "deploy.yml", settings)
@@ -171,3 +199,25 @@ def test_deploy_across_two_engines_then_roll_host_by_host(engine, ansible, far, 
     for client in (engine, far.client):
         assert client.containers.list(all=True, filters={"label": f"app={name}"}) == []
         assert not client.networks.list(names=[f"{name}-net"]) and not client.volumes.list(filters={"name": f"{name}-data"})
+
+
+@pytest.mark.parametrize("reach", ["tls", "ssh"], indirect=True)
+def test_deploy_across_two_engines_over_tls_and_ssh(engine, ansible, app, reach):
+    """The far host's app_engine says tcp:// with a client certificate, or ssh://: the same deploy, then nothing to
+    change, then a teardown that leaves nothing on either engine."""
+    settings, inventory, far, env = app
+    name = settings["app_name"]
+    rc, out = playbook(ansible, inventory, "deploy.yml", settings, env)
+    assert rc == 0, out
+    assert recap(out)["local"] > 0 and recap(out)["far"] > 0, out
+    assert sorted(c.name for c in far.client.containers.list(filters={"label": f"app={name}"})) == [f"{name}-2", f"{name}-4"]
+    assert [version(*end) for ends in endpoints(settings, far).values() for end in ends] == ["1"] * REPLICAS
+
+    rc, out = playbook(ansible, inventory, "deploy.yml", settings, env)
+    assert rc == 0, out
+    assert recap(out) == {"local": 0, "far": 0}, out
+
+    rc, out = playbook(ansible, inventory, "teardown.yml", dict(settings, app_purge_volumes=True), env)
+    assert rc == 0, out
+    for client in (engine, far.client):
+        assert client.containers.list(all=True, filters={"label": f"app={name}"}) == []
