@@ -49,6 +49,7 @@ DOCKHAND_MODULES = {
     "docker_node": "node",
     "docker_prune": "prune",
     "docker_secret": "secret",
+    "docker_stack": "stack",
     "docker_swarm": "swarm",
     "docker_swarm_info": "swarm_info",
     "docker_swarm_service": "service",
