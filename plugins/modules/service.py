@@ -20,9 +20,9 @@ description:
     update completed, or the wanted tasks run. An update the engine rolled back (O(update_config.failure_action=rollback))
     or paused fails the task and says so, with the engine's reason. So do tasks that no node can run (every one pending
     for a reason, such as a placement constraint no node meets), after 3 seconds rather than at O(wait_timeout).
-  - Same option names as M(community.docker.docker_swarm_service) for the same meaning; O(wait_timeout) is an addition.
-    Not here (yet) - hostname, user, working directory, DNS, logging, C(placement.replicas_max_per_node), digest
-    pinning of the image on update, and the other options of community.docker's module.
+  - Same option names as M(community.docker.docker_swarm_service) for the same meaning, every option of it taken;
+    O(wait_timeout) and O(mode=global-job) are additions. Where community.docker removes and creates the service again
+    (a changed O(mode), say), this module still goes through the update endpoint, and the engine's refusal fails the task.
 options:
   name:
     description: Name of the service.
@@ -55,12 +55,111 @@ options:
     description: Labels of the tasks' containers. Only the keys listed are compared. Values must be strings.
     type: dict
   mode:
-    description: V(replicated) (O(replicas) tasks) or V(global) (one task per node); fixed when the service is made.
+    description:
+      - V(replicated) (O(replicas) tasks) or V(global) (one task per node); fixed when the service is made.
+      - V(replicated-job) runs O(replicas) tasks to completion, one at a time; V(global-job) runs one task to completion
+        on each node. The module waits until the job's tasks completed; a change of the job's spec runs it again.
     type: str
-    choices: [replicated, global]
+    choices: [replicated, global, replicated-job, global-job]
   replicas:
-    description: How many tasks a replicated service runs (1 when it is created without it).
+    description: How many tasks a replicated service runs (1 when it is created without it), or how many completions a
+      V(replicated-job) needs.
     type: int
+  command_as_args:
+    description:
+      - With V(true), O(command) and O(args) together are the tasks' arguments (C(ContainerSpec.Args)), after the image's
+        entrypoint, as C(docker service create IMAGE COMMAND ARG...) does; a command the service had is removed.
+      - With V(false), O(command) replaces the image's entrypoint and O(args) are its arguments.
+    type: bool
+    default: false
+  env_files:
+    description:
+      - Files of C(NAME=value) lines on the target (C(#) starts a comment), read in order; O(env) wins over them. The
+        result is compared as O(env) is.
+    type: list
+    elements: path
+  force_update:
+    description:
+      - Replace every task even when nothing changed (C(docker service update --force)) - the task template's
+        C(ForceUpdate) counter goes up by one, so every run with it reports a change, in check mode too.
+    type: bool
+    default: false
+  resolve_image:
+    description:
+      - Ask the image's registry (through the engine) for the digest of O(image) and pin the service to it
+        (C(image:tag@sha256:...)), as the CLI does; a new image pushed under the tag updates the service on the next run.
+      - Without it, the digest the service is pinned to is not compared, only the image name and tag.
+    type: bool
+    default: false
+  hostname:
+    description: The tasks' containers' host name.
+    type: str
+  user:
+    description: The user (name or UID, optionally C(:group)) the command runs as; the image's when not given.
+    type: str
+  working_dir:
+    description: The working directory of the command.
+    type: str
+  groups:
+    description: More groups (names or GIDs) the command runs with, compared as a set.
+    type: list
+    elements: str
+  dns:
+    description: DNS servers of the tasks' containers, in order.
+    type: list
+    elements: str
+  dns_search:
+    description: DNS search domains, in order.
+    type: list
+    elements: str
+  dns_options:
+    description: DNS resolver options, such as V(ndots:2), compared as a set.
+    type: list
+    elements: str
+  hosts:
+    description: Host names to IP addresses, added to the containers' C(/etc/hosts); compared as a whole.
+    type: dict
+  init:
+    description: Run an init process in each container that forwards signals and reaps processes.
+    type: bool
+  tty:
+    description: Allocate a pseudo-TTY.
+    type: bool
+  read_only:
+    description: Mount the containers' root file system read-only.
+    type: bool
+  stop_signal:
+    description: The signal that stops a task's container, such as V(SIGQUIT).
+    type: str
+  stop_grace_period:
+    description: Time a container has to stop before it is killed, such as V(30s) or V(1m30s).
+    type: str
+  cap_add:
+    description: Capabilities to add, such as V(NET_ADMIN) (with or without C(CAP_)), compared as a set.
+    type: list
+    elements: str
+  cap_drop:
+    description: Capabilities to drop, compared as a set.
+    type: list
+    elements: str
+  sysctls:
+    description: Namespaced kernel parameters of the containers, such as C(net.core.somaxconn); compared as a whole.
+    type: dict
+  logging:
+    description: The log driver of the tasks' containers; compared as a whole (options the task does not give are removed).
+    type: dict
+    suboptions:
+      driver:
+        description: The driver, such as V(json-file) or V(local); needed with O(logging.options).
+        type: str
+      options:
+        description: The driver's options; numbers and booleans are written as strings (C(max-file: 3)).
+        type: dict
+  endpoint_mode:
+    description: How clients reach the tasks - V(vip) (one virtual IP, the engine's default) or V(dnsrr) (DNS round-robin,
+      without ingress ports).
+    type: str
+    choices: [vip, dnsrr]
   publish:
     description: Ports of the service, compared as a whole.
     type: list
@@ -98,12 +197,42 @@ options:
         description: The absolute path in the container.
         type: str
       type:
-        description: The mount type (V(volume) when not given).
+        description:
+          - The mount type (V(volume) when not given; community.docker's default is V(bind)).
+          - V(npipe), a Windows named pipe, is passed to the engine as it is - it mounts on Windows nodes only, so give
+            such a service a placement constraint such as V(node.platform.os==windows).
         type: str
-        choices: [bind, volume, tmpfs]
+        choices: [bind, volume, tmpfs, npipe]
       readonly:
         description: Mount read-only.
         type: bool
+      labels:
+        description: Labels of the volume the engine makes (V(volume) only). Values must be strings.
+        type: dict
+      no_copy:
+        description: Do not copy the image's files at the target into a new volume (V(volume) only).
+        type: bool
+      driver_config:
+        description: The volume driver and its options for the volume the engine makes (V(volume) only).
+        type: dict
+        suboptions:
+          name:
+            description: The volume driver, such as V(local).
+            type: str
+          options:
+            description: The driver's options. Values must be strings.
+            type: dict
+      propagation:
+        description: The bind mount's propagation (V(bind) only); a shared or slave one needs a source that is a shared
+          mount on the node.
+        type: str
+        choices: [shared, slave, private, rshared, rslave, rprivate]
+      tmpfs_size:
+        description: The size of the tmpfs, such as V(64m) (V(tmpfs) only).
+        type: str
+      tmpfs_mode:
+        description: The file mode of the tmpfs, such as V(0o1777) (V(tmpfs) only).
+        type: int
   secrets:
     description: Secrets the tasks get as files (in C(/run/secrets) unless O(secrets[].filename) is a path); compared as a whole.
     type: list
@@ -113,6 +242,9 @@ options:
         description: The secret's name; a secret that does not exist fails the task, naming O(secrets).
         type: str
         required: true
+      secret_id:
+        description: The secret's ID; when given, used as it is (no look-up by name), as community.docker does.
+        type: str
       filename:
         description: The file's name (the secret's name by default).
         type: str
@@ -134,6 +266,9 @@ options:
         description: The config's name; a config that does not exist fails the task, naming O(configs).
         type: str
         required: true
+      config_id:
+        description: The config's ID; when given, used as it is (no look-up by name).
+        type: str
       filename:
         description: The file's name (the config's name by default).
         type: str
@@ -186,6 +321,9 @@ options:
             such as V(node.labels.zone), in order.
         type: list
         elements: dict
+      replicas_max_per_node:
+        description: The most tasks of the service one node runs (V(0) - no limit).
+        type: int
   limits:
     description: Resource limits of each task.
     type: dict
@@ -313,6 +451,46 @@ EXAMPLES = r"""
       order: start-first
       failure_action: rollback
       monitor: 10s
+
+- name: A service whose tasks run the image's entrypoint with arguments, as a hardened container
+  dockhand.docker.service:
+    name: exporter
+    image: registry.example.com/ops/exporter:2.1
+    command: --config.file=/etc/exporter.yml
+    command_as_args: true
+    env_files: [/etc/exporter/defaults.env]
+    user: "65534"
+    read_only: true
+    cap_drop: [ALL]
+    init: true
+    stop_grace_period: 30s
+    hostname: exporter
+    dns: [10.0.0.53]
+    hosts:
+      metrics.internal: 10.0.0.20
+    logging:
+      driver: json-file
+      options:
+        max-size: 10m
+        max-file: 3
+    mounts:
+      - type: tmpfs
+        target: /tmp
+        tmpfs_size: 16m
+    placement:
+      replicas_max_per_node: 1
+
+- name: A one-off migration job, run to completion
+  dockhand.docker.service:
+    name: migrate-db
+    image: registry.example.com/shop/migrate:1.4
+    mode: replicated-job
+    replicas: 1
+
+- name: Restart every task of a service (changed on every run)
+  dockhand.docker.service:
+    name: web
+    force_update: true
 
 - name: Scale it down
   dockhand.docker.service:

@@ -17,17 +17,26 @@ description:
   - O(state=join) joins the swarm whose managers are O(remote_addrs), as a worker or a manager as O(join_token) says.
     An engine already in that swarm is left as it is; one in another swarm fails, naming O(remote_addrs).
   - O(state=absent) leaves the swarm. A manager leaves only with O(force=true).
-  - Same option names as M(community.docker.docker_swarm) for the same meaning. Not here (yet) - C(state=remote),
-    C(node_id), token rotation, the CA and dispatcher settings, C(election_tick) and C(heartbeat_tick).
+  - O(state=remove), on a manager, takes the node O(node_id) out of the swarm's node list once it is down (it left
+    the swarm, or its engine stopped); a node that is up fails the task, naming O(node_id).
+  - Same option names as M(community.docker.docker_swarm) for the same meaning, every option of it taken. Unlike it,
+    a O(data_path_port), O(default_addr_pool) or O(subnet_size) that differs from an existing swarm's fails the task
+    rather than being ignored, and O(signing_ca_cert) is compared (with the swarm's root CA), so a second run changes nothing.
 options:
   state:
     description:
       - V(present) - a manager of a swarm (initialised here when the engine is in no swarm), with the settings of the task.
       - V(join) - a member of the swarm of O(remote_addrs).
       - V(absent) - in no swarm.
+      - V(remove) - the node O(node_id), which is down, is no longer in the swarm (run on a manager).
     type: str
-    choices: [present, join, absent]
+    choices: [present, join, absent, remove]
     default: present
+  node_id:
+    description:
+      - With O(state=remove), the ID (or host name) of the node to take out of the swarm. A node the swarm does not
+        have is already removed (no change). A manager node needs O(force=true) (or a demotion first, with M(dockhand.docker.node)).
+    type: str
   advertise_addr:
     description:
       - The address (or interface) other nodes reach this one at, for O(state=present) when the swarm is initialised
@@ -65,8 +74,19 @@ options:
   force:
     description:
       - With O(state=absent), leave the swarm even when this engine is a manager (the last manager's leaving ends the swarm).
+      - With O(state=remove), remove a node that is a manager too.
     type: bool
     default: false
+  data_path_port:
+    description:
+      - The UDP port of the overlay networks' data traffic (VXLAN, 4789 by default), from 1024 to 49151, when the swarm
+        is initialised. Fixed for the life of a swarm, as O(default_addr_pool).
+    type: int
+  name:
+    description:
+      - The name of the swarm's spec. The engine keeps one, named V(default), and refuses any other name; so does this
+        module, before anything is changed.
+    type: str
   labels:
     description:
       - Labels of the swarm. Only the keys listed are compared and set; others are left alone. Values must be strings.
@@ -88,6 +108,41 @@ options:
       - Lock the managers' raft keys with a key needed after each engine restart (C(docker swarm unlock)).
       - When this run turns it on, the key is returned as RV(swarm_unlock_key); register the result with C(no_log).
     type: bool
+  heartbeat_tick:
+    description: Raft ticks (of one second) between two heartbeats of the leader (1 by default).
+    type: int
+  election_tick:
+    description: Raft ticks without a leader before a new election (10 by default); more than O(heartbeat_tick).
+    type: int
+  dispatcher_heartbeat_period:
+    description: Nanoseconds between two heartbeats of a node to the managers (5000000000, 5 seconds, by default).
+    type: int
+  node_cert_expiry:
+    description: Nanoseconds the nodes' TLS certificates are valid for (7776000000000000, 90 days, by default).
+    type: int
+  ca_force_rotate:
+    description:
+      - A counter - a value other than the swarm's makes it generate a new root CA (unless O(signing_ca_cert) gives one)
+        and rotate every node's certificate to it, as C(docker swarm ca --rotate) does. The module waits until the
+        rotation completed.
+    type: int
+  signing_ca_cert:
+    description:
+      - The root CA certificate, in PEM form (the text, not a path), that signs the nodes' certificates. The swarm
+        rotates to it (the module waits until every node has a certificate of it).
+      - Compared with the swarm's root CA (C(TLSInfo.TrustRoot)), so give a root CA certificate, not an intermediate.
+    type: str
+  signing_ca_key:
+    description: The key of O(signing_ca_cert), in PEM form; sent with it when it changes, never shown.
+    type: str
+  rotate_worker_token:
+    description: Replace the worker join token by a new one; every run that sets it rotates (and reports a change).
+    type: bool
+    default: false
+  rotate_manager_token:
+    description: Replace the manager join token by a new one; every run that sets it rotates (and reports a change).
+    type: bool
+    default: false
 notes:
   - The swarm's join tokens and its unlock key are returned so later tasks can join other engines. Set C(no_log) on
     a task that registers this module's result when the output is logged or shown.
@@ -120,9 +175,22 @@ EXAMPLES = r"""
     advertise_addr: 10.0.0.2
     join_token: "{{ manager.swarm.JoinTokens.Worker }}"
 
-- name: Keep fewer finished tasks
+- name: Keep fewer finished tasks, and slower raft heartbeats
   dockhand.docker.swarm:
     task_history_retention_limit: 1
+    heartbeat_tick: 2
+    election_tick: 20
+
+- name: A new worker join token (the old one no longer joins)
+  dockhand.docker.swarm:
+    rotate_worker_token: true
+  register: rotated
+  no_log: true
+
+- name: Take a node whose engine is gone out of the swarm
+  dockhand.docker.swarm:
+    state: remove
+    node_id: worker-3
 
 - name: The worker leaves the swarm
   dockhand.docker.swarm:
