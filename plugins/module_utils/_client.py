@@ -255,7 +255,12 @@ class EngineAPI:
         if self._engine.reads_direct:
             return self._engine.write("POST", path, *args, query=query, body=body)
         api = self._engine.sdk().api
-        return self._engine.sdk_call(lambda: api._result(api._post_json(api._url(path, *args), data=body, params=query), True))
+
+        def post():
+            response = api._post_json(api._url(path, *args), data=body, params=query)
+            api._raise_for_status(response)
+            return response.json() if response.content else None  # some answers are empty (a secret's update)
+        return self._engine.sdk_call(post)
 
     # The writes of a container's life go the way reads do (no SDK import, no requests stack per call); the engine
     # answers them the same either way. ssh:// and the other addresses take the SDK's methods of the same names.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from ._errors import NotFound, ParamError
 from ._parse import docker_name, string_map
 from ._plan import Action, Change, Outcome, Plan, compare
+from ._swarm_service import _wait as wait_for_service
 
 HASH_LABEL = "dockhand.sha256"
 VERSION_LABEL = "dockhand.version"  # with rolling_versions: the N of <name>_v<N> (community.docker: ansible_version)
@@ -42,6 +43,7 @@ class DataWant:
     data_option: str = "data"
     rolling: bool = False
     keep: int = 5
+    wait: int = 120
 
 
 def _data(kind, params):
@@ -83,6 +85,9 @@ class DataKind:
     def desired(self, params):
         name = docker_name("name", params["name"])
         rolling, keep = bool(params.get("rolling_versions")), params.get("versions_to_keep", 5)
+        wait = params.get("wait_timeout", 120)
+        if wait is not None and wait < 0:
+            raise ParamError("wait_timeout", "must be 0 or more seconds")
         if rolling and params.get("force"):
             raise ParamError("force", "and rolling_versions exclude each other: rolling_versions makes a new version instead")
         if params["state"] == "absent":
@@ -92,7 +97,7 @@ class DataKind:
             raise ParamError(f"labels.{HASH_LABEL}", "is where this collection keeps the data's hash; use another label name")
         option, data = _data(self.kind, params)
         return DataWant(name, "present", labels, hashlib.sha256(data).hexdigest(), params.get("template_driver"),
-                        bool(params.get("force")), data, option, rolling, keep)
+                        bool(params.get("force")), data, option, rolling, keep, wait or 0)
 
     def read(self, client, want):
         if want.rolling:
@@ -132,7 +137,8 @@ class DataKind:
         plan.add(Action("create", f"{self.kind} {new_name}", tuple(fixed + labels), data=create))
         old_ids = [i for _n, i, _name in versions]
         for user in actual.get("users", ()):
-            plan.add(Action("update", f"service {user['name']}", data={"service": user["id"], "old_ids": old_ids, "new_name": new_name},
+            plan.add(Action("update", f"service {user['name']}", data={"service": user["id"], "old_ids": old_ids, "new_name": new_name,
+                                                                        "wait": want.wait},
                             note=f"{', '.join(user['uses'])} -> {new_name}", atomic=False))
         keep = len(versions) + 1 if want.keep < 0 else max(want.keep, 1)
         for _n, old_id, old_name in versions[:max(len(versions) + 1 - keep, 0)]:
@@ -191,10 +197,7 @@ class DataKind:
         if action.verb in ("remove", "recreate"):
             getattr(client.api, f"remove_{self.kind}")(data["id"])
         if action.verb == "update":
-            api = client.api
-            # pylint: disable-next=protected-access  # the SDK has no call for it; its own request helpers
-            api._raise_for_status(api._post_json(api._url(f"/{self.kind}s/{{0}}/update", data["id"]), data=data["spec"],
-                                                 params={"version": data["version"]}))
+            client.api.post_json(f"/{self.kind}s/{{0}}/update", data["spec"], data["id"], query={"version": data["version"]})
             return None
         if action.verb in ("create", "recreate"):
             extra = {}
@@ -206,7 +209,7 @@ class DataKind:
 
     def _repoint(self, client, data):
         """Point a service's references to older versions at the new one (the service update endpoint, at the version
-        read now)."""
+        read now), then wait until the service's tasks run with it, as the service module waits for an update."""
         api, key = client.api, self.kind.capitalize()
         new = getattr(api, f"inspect_{self.kind}")(data["new_name"])
         service = api.inspect_service(data["service"])
@@ -214,9 +217,9 @@ class DataKind:
         for ref in spec["TaskTemplate"]["ContainerSpec"].get(f"{key}s") or []:
             if ref.get(f"{key}ID") in data["old_ids"]:
                 ref.update({f"{key}ID": new["ID"], f"{key}Name": data["new_name"]})
-        # pylint: disable-next=protected-access  # the SDK's update_service rebuilds the spec from its own arguments
-        api._raise_for_status(api._post_json(api._url("/services/{0}/update", service["ID"]), data=spec,
-                                             params={"version": service["Version"]["Index"]}))
+        # not the SDK's update_service: it rebuilds the spec from its own arguments
+        api.post_json("/services/{0}/update", spec, service["ID"], query={"version": service["Version"]["Index"]})
+        return wait_for_service(client, service["ID"], True, (service.get("UpdateStatus") or {}).get("StartedAt"), data["wait"])
 
     def inspect(self, client, want):
         return self.read(client, want)["inspect"] or {}
@@ -250,5 +253,6 @@ SECRET_SPEC = dict(
     force=dict(type="bool", default=False),
     rolling_versions=dict(type="bool", default=False),
     versions_to_keep=dict(type="int", default=5),
+    wait_timeout=dict(type="int", default=120),
 )
 CONFIG_SPEC = dict(SECRET_SPEC, template_driver=dict(type="str", choices=["golang"]))

@@ -63,8 +63,9 @@ options:
       - Keep the config as versions named C(<name>_v<N>), the newest compared with the task (C(N) also in the label
         C(dockhand.version)). When its data differs, the rotation is one plan, in check mode and C(--diff) too. A new
         version C(<name>_v<N+1>) is made, every service that uses an older version is pointed at it through the service
-        update endpoint (its tasks are replaced as its C(update_config) says; the module does not wait for them), and the
-        versions past O(versions_to_keep) are removed.
+        update endpoint (its tasks are replaced as its C(update_config) says, and the module waits up to O(wait_timeout)
+        until they run with the new version, as M(dockhand.docker.service) waits for an update), and the versions past
+        O(versions_to_keep) are removed.
       - Services refer to the versioned name, which the module returns as RV(config_name).
     type: bool
     default: false
@@ -74,6 +75,15 @@ options:
         keep only the new one, V(-1) keeps every version.
     type: int
     default: 5
+  wait_timeout:
+    description:
+      - With O(rolling_versions), how many seconds to wait for each service pointed at the new version to converge (its
+        update completed, every task running); an update the engine rolled back or paused fails the task, and the older
+        versions are then kept. V(0) does not wait.
+      - Not an option of M(community.docker.docker_config), which leaves the services alone.
+    type: int
+    default: 120
+    version_added: 0.2.0
   template_driver:
     description:
       - The templating driver the engine expands the config's data with when a service mounts it (V(golang)).

@@ -19,6 +19,14 @@ def used_by(manager, kind, service):
     return sorted(r[f"{kind.capitalize()}Name"] for r in spec["TaskTemplate"]["ContainerSpec"].get(f"{kind.capitalize()}s") or [])
 
 
+def running_with(manager, kind, service):
+    """For each task the service wants running: the versions it runs with, if it runs (else its state)."""
+    key = kind.capitalize()
+    tasks = manager.client.api.tasks(filters={"service": service, "desired-state": "running"})
+    return [sorted(r[f"{key}Name"] for r in t["Spec"]["ContainerSpec"].get(f"{key}s") or []) if t["Status"]["State"] == "running"
+            else t["Status"]["State"] for t in tasks]
+
+
 @pytest.fixture(name="cleanup")
 def cleanup_fixture(swarm_manager, prefix):  # noqa: F811
     yield
@@ -55,6 +63,7 @@ def test_rotation_points_the_services_at_the_new_version(ansible, swarm_manager,
     assert [c["field"] for c in check["changes"]] == ["data_sha256"]
     assert objects(swarm_manager, kind, prefix) == [f"{name}_v2"]
     assert used_by(swarm_manager, kind, service) == [f"{name}_v2"]
+    assert running_with(swarm_manager, kind, service) == [[f"{name}_v2"]], "the task returned before the service converged"
     assert check.applied[f"{kind}_name"] == f"{name}_v2" and check.applied[kind]["Spec"]["Name"] == f"{name}_v2"
     for result in (check, check.applied):
         text = json.dumps(result) + result.output
