@@ -62,9 +62,9 @@ run_phase() {
   return "$rc"
 }
 rc=0
-run_phase -n "$workers" --dist loadfile -m "not serial" "$@" tests/unit tests/integration || rc=$?
+run_phase -n "$workers" --dist loadfile -m "not serial" --durations=15 "$@" tests/unit tests/integration || rc=$?
 step "pytest: the serial tests, alone"
-run_phase -m serial "$@" tests/integration || rc=$?
+run_phase -m serial --durations=5 "$@" tests/integration || rc=$?
 
 step "integration tests on Docker 26.1 and 28.5 with the containerd image store: the subset in ci/engine-subset.txt"
 # each engine in a network namespace of its own, from Debian's .debs (ci/engine.sh fetches them once into a cache).
