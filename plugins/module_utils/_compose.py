@@ -148,7 +148,8 @@ def _path(ctx, text):
 
 
 def _volume(ctx, where, spec):
-    """Short or long syntax -> ('volumes', 'src:/dst:mode' or '/dst') or ('mounts', {...})."""
+    """Short or long syntax -> ('volumes', 'src:/dst:mode') or ('mounts', {...}). An anonymous volume is a volume mount
+    without source, as Compose makes it (HostConfig.Mounts, not Config.Volumes)."""
     if isinstance(spec, dict):
         for key in spec:
             if key not in ("type", "source", "target", "read_only", "volume", "bind", "tmpfs"):
@@ -159,17 +160,22 @@ def _volume(ctx, where, spec):
         if kind == "tmpfs":
             tmpfs = spec.get("tmpfs") or {}
             return "mounts", {"type": "tmpfs", "target": target, "tmpfs_size": tmpfs.get("size"), "tmpfs_mode": tmpfs.get("mode")}
-        mode = "ro" if spec.get("read_only") else "rw"
-        if kind == "volume" and (spec.get("volume") or {}).get("nocopy"):
-            mode += ",nocopy"
-        if kind == "bind" and (spec.get("bind") or {}).get("create_host_path") is False:
-            raise ParamError(f"{where}.bind.create_host_path", "false is not supported: the engine creates a missing host path")
         if kind not in ("volume", "bind"):
             raise ParamError(f"{where}.type", f"{kind!r} is not supported (volume, bind or tmpfs)")
-        spec = f"{source}:{target}:{mode}" if source else target
+        for key in spec.get("volume") or {}:
+            if key != "nocopy":
+                raise ParamError(f"{where}.volume.{key}", "not supported")
+        nocopy = bool((spec.get("volume") or {}).get("nocopy"))
+        if kind == "volume" and not source:
+            return "mounts", {"type": "volume", "target": target, "read_only": bool(spec.get("read_only")), "no_copy": nocopy or None}
+        if not source:
+            raise ParamError(f"{where}.source", "is needed for a bind")
+        if kind == "bind" and (spec.get("bind") or {}).get("create_host_path") is False:
+            raise ParamError(f"{where}.bind.create_host_path", "false is not supported: the engine creates a missing host path")
+        spec = f"{source}:{target}:{'ro' if spec.get('read_only') else 'rw'}{',nocopy' if kind == 'volume' and nocopy else ''}"
     parts = str(spec).split(":")
     if len(parts) == 1:
-        return "volumes", parts[0]
+        return "mounts", {"type": "volume", "target": parts[0], "read_only": False}
     source, target, mode = parts[0], parts[1], (parts[2] if len(parts) > 2 else "rw")
     if source.startswith((".", "/", "~")):
         return "volumes", f"{_path(ctx, source)}:{target}:{mode}"
@@ -489,6 +495,8 @@ def plan_project(params, environ):
             raise ParamError(f"{option}.{origin.get(head) or _KEYS.get(head, head)}" + (f".{rest}" if rest else ""), exc.why) from None
         if params.get("stop_timeout") is not None:
             want = dataclasses.replace(want, stop_timeout=params["stop_timeout"])
+        if params.get("renew_anon_volumes"):
+            want = dataclasses.replace(want, renew_anon_volumes=True)
         if svc.get("build") is not None and params.get("build") != "never":
             build = build_want(ctx, svc_name, svc, params)
             if build.name in images and images[build.name].want.hash != build.hash:

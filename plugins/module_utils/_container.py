@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, api_needs, container_refs, image_value, in_place,
-                                matches, parse_fields, with_container_ids)
+from ._container_fields import (ANON_VOLUME, FIELDS, FIELDS_BY_NAME, KEEP, actual_value, anonymous_alike, anonymous_target, api_needs,
+                                container_refs, image_value, in_place, matches, parse_fields, with_container_ids)
 from ._errors import EngineError, NotFound, ParamError
 from ._container_compat import comparison, comparisons, compatible_params, image_label_check
 from ._image import Ref, check_platform, local_image, parse_ref, remote_digest, repo_digests
@@ -65,6 +65,7 @@ class ContainerWant:
     paused: Optional[bool] = None
     cleanup: bool = False                               # with detach: false, remove the container after it ran
     kill_signal: Optional[str] = None                  # the signal of force_kill
+    renew_anon_volumes: bool = False                    # a recreate makes new anonymous volumes (Compose's --renew-anon-volumes)
     platform: Optional[str] = None
 
 
@@ -332,7 +333,9 @@ def _check_engine_api(want, actual):
 
 def _carry_note(want, have, image):
     """What a recreate does with the old container's anonymous volumes: the plan says so before it happens."""
-    declared = set(v for v in want.fields["volumes"] or [] if ":" not in v) | set(((image or {}).get("Config") or {}).get("Volumes") or {})
+    if want.renew_anon_volumes:
+        return "new anonymous volumes (renew_anon_volumes); the old ones are kept on the engine, unused"
+    declared = anonymous_targets(want.fields) | set(((image or {}).get("Config") or {}).get("Volumes") or {})
     if want.fields["volumes"] is None and "volumes" not in _managed_fields(have):
         return "volumes carry over"
     dropped = sorted(m["Destination"] for m in have.get("Mounts") or [] if m.get("Type") == "volume"
@@ -340,6 +343,11 @@ def _carry_note(want, have, image):
     if not dropped:
         return "volumes carry over"
     return f"volumes carry over, but for {', '.join(dropped)}: no longer declared, its anonymous volume is kept on the engine, unused"
+
+
+def anonymous_targets(fields):
+    """Where the task declares anonymous volumes (in volumes, or as volume mounts without source)."""
+    return {t for t in map(anonymous_target, (fields["volumes"] or []) + (fields["mounts"] or [])) if t}
 
 
 def _managed_fields(have):
@@ -435,18 +443,23 @@ def _field_changes(want, actual, pulling):
     changes = [change for change in [_image_change(want, have, image, pulling)] if change]
     managed = actual["managed"].get("fields", [])
     fields = with_container_ids(want.fields, actual.get("container_ids") or {})
+    # an anonymous volume in volumes or as a volume mount without source is the same volume: compared in one form
+    pair = [FIELDS_BY_NAME["volumes"], FIELDS_BY_NAME["mounts"]]
+    expected_of, current_of = anonymous_alike({f.name: _expected(f, fields[f.name], actual["managed"], image_config, fields) for f in pair},
+                                              {f.name: actual_value(f, have, image_config) for f in pair})
+    tasks_of = anonymous_alike({f.name: fields[f.name] for f in pair}, current_of)[0]
     for option in FIELDS:
-        task = fields[option.name]
+        task = tasks_of.get(option.name, fields[option.name])
         how = comparison(want, option.name)
         if how == "ignore":
             continue
-        current = actual_value(option, have, image_config)
+        current = current_of[option.name] if option.name in current_of else actual_value(option, have, image_config)
         if how == "allow_more_present":  # what the task lists must be there; more is fine, nothing dropped is removed
             if task is None or compare("contains", task, current):
                 continue
             changes.append(Change(option.name, current, task, "update" if in_place(option, task, current) else "recreate"))
             continue
-        expected = _expected(option, task, actual["managed"], image_config, fields)
+        expected = expected_of[option.name] if option.name in expected_of else _expected(option, task, actual["managed"], image_config, fields)
         # a dropped option the image has no value for must be unset again; any other None is not managed
         must_be_unset = expected is None and task is None and option.image and option.name in managed
         if expected is None and not must_be_unset:

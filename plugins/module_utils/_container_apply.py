@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from ._client import describe_engine_error
-from ._container import MANAGED_LABEL, TEMP_MARK
+from ._container import MANAGED_LABEL, TEMP_MARK, anonymous_targets
 from ._container_fields import ANON_VOLUME, FIELDS, FIELDS_BY_NAME, set_path
 from ._errors import APIError, EngineError, NotFound, ParamError
 from ._image import pull
@@ -45,11 +45,13 @@ def create_body(want, inherit=None, image=None, image_volumes=()):
             binds.append(volume)
         else:
             anonymous[volume] = {}
-    if inherit:  # anonymous volumes of the container being replaced go to the new one, where still declared
-        named_targets = {b.split(":")[1] for b in binds}
-        for mount in carried_volumes(inherit, want, set(anonymous) | set(image_volumes)):
-            if mount["Destination"] not in named_targets:
-                binds.append(f"{mount['Name']}:{mount['Destination']}")
+    if inherit and not want.renew_anon_volumes:  # anonymous volumes of the container being replaced go to the new one, where still declared
+        carried = {m["Destination"]: m["Name"] for m in carried_volumes(inherit, want, anonymous_targets(fields) | set(image_volumes))}
+        for mount in doc["HostConfig"].get("Mounts") or []:  # a volume mount without source takes the old one's volume, as Compose does
+            if mount["Type"] == "volume" and not mount.get("Source") and mount["Target"] in carried:
+                mount["Source"] = carried.pop(mount["Target"])
+        taken = {b.split(":")[1] for b in binds} | {m["Target"] for m in doc["HostConfig"].get("Mounts") or []} | set(fields["tmpfs"] or [])
+        binds += [f"{name}:{target}" for target, name in carried.items() if target not in taken]
     if binds:
         doc["HostConfig"]["Binds"] = binds
     if anonymous:

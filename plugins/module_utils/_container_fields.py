@@ -231,7 +231,7 @@ def _mounts_parse(option, mounts):
         target = mount.get("target")
         if not target or not str(target).startswith("/"):
             raise ParamError(f"{option}[{i}].target", f"{target!r} is not an absolute path in the container")
-        if kind in ("bind", "volume", "image") and not mount.get("source"):
+        if kind in ("bind", "image") and not mount.get("source"):  # a volume mount without source: an anonymous volume
             raise ParamError(f"{option}[{i}].source", f"a {kind} mount needs a source")
         if kind == "tmpfs" and mount.get("source"):
             raise ParamError(f"{option}[{i}].source", "a tmpfs mount has no source")
@@ -805,6 +805,54 @@ def read_volumes(container, image_config):
     out.update(path for path in get_path(container, "Config.Volumes") or {} if path not in bound and path not in image_volumes)
     out -= image_volumes
     return sorted(out)
+
+
+# settings of a volume mount that act only when its volume is made: an anonymous volume carries over to the container that
+# replaces its container (Compose drops them from a recreated container's mounts), so a recreate could never apply them
+_VOLUME_MAKING = ("no_copy", "labels", "volume_driver", "volume_options")
+
+
+def anonymous_target(item):
+    """The target of an anonymous volume in option space ('/data' of volumes; a volume mount without source, or with a
+    carried-over anonymous volume's generated name as source), else None."""
+    if isinstance(item, str):
+        return None if ":" in item else item
+    if item.get("type") == "volume" and (not item.get("source") or ANON_VOLUME.match(item["source"])):
+        return item["target"]
+    return None
+
+
+def _anonymous_forms(item):
+    """An anonymous volume as a mount without its volume-making settings, and as a volumes entry when it can be one."""
+    mount = dict(item) if isinstance(item, dict) else {"type": "volume", "target": item, "read_only": False}
+    mount["source"] = ""
+    for key in _VOLUME_MAKING:
+        mount.pop(key, None)
+    plain = set(mount) <= {"type", "source", "target", "read_only"}
+    return mount, (mount["target"] + (":ro" if mount["read_only"] else "") if plain else None)
+
+
+def anonymous_alike(expected, current):
+    """expected and current {'volumes': ..., 'mounts': ...} with each anonymous volume in one form, so the two ways to
+    declare it compare equal: an entry of volumes (which the engine keeps in Config.Volumes, or as a bind of its
+    generated name once carried over) and a volume mount without source (HostConfig.Mounts, as Compose makes it).
+    An anonymous volume goes where the task has the same target, else stays where it is."""
+    placed = {anonymous_target(item): option for option in ("volumes", "mounts") for item in expected[option] or []}
+    out = []
+    for side in (expected, current):
+        moved: dict[str, Any] = {option: None if side[option] is None else [] for option in ("volumes", "mounts")}
+        for option in ("volumes", "mounts"):
+            for item in side[option] or []:
+                target = anonymous_target(item)
+                if target is None:
+                    moved[option].append(item)
+                    continue
+                mount, entry = _anonymous_forms(item)
+                place = placed.get(target, option) if entry is not None else "mounts"
+                moved[place] = (moved[place] or []) + [entry if place == "volumes" else mount]
+        out.append({"volumes": None if moved["volumes"] is None else sorted(moved["volumes"]),
+                    "mounts": None if moved["mounts"] is None else sorted(moved["mounts"], key=lambda m: m["target"])})
+    return out[0], out[1]
 
 
 def actual_value(field, container, image_config):

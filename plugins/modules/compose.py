@@ -155,6 +155,15 @@ options:
       - M(community.docker.docker_compose_v2) calls this C(timeout); here O(timeout) is the connection's timeout for
         engine calls, as in every module of the collection, so the stop timeout has a name of its own.
     type: int
+  renew_anon_volumes:
+    description:
+      - A container that is recreated gets new, empty anonymous volumes instead of mounting those of the container it
+        replaces, as C(docker compose up --renew-anon-volumes). The old ones stay on the engine, unused (as with Compose).
+      - With V(false), a recreate mounts the old container's anonymous volumes again (their data is kept), as Compose does.
+      - It does not make a container be recreated by itself.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes
@@ -273,6 +282,7 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=60),
     stop_timeout=dict(type="int"),
+    renew_anon_volumes=dict(type="bool", default=False),
 )
 
 

@@ -235,6 +235,20 @@ FILES = {
             labels:
               version: ${{FROM_DOTENV}}
         """,
+    "anonymous_volumes": """
+        services:
+          keeper:""" + SLEEP + """
+            volumes:
+              - /anon
+              - type: volume
+                target: /nocopy
+                volume: {{nocopy: true}}
+              - data:/data
+          plain:""" + SLEEP + """
+            volumes: ["/anon"]
+        volumes:
+          data: {{}}
+        """,
     "secrets_configs": """
         services:
           app:""" + SLEEP + """
@@ -389,3 +403,45 @@ def test_compose_and_module_interoperate(engine, ansible, compose_cli, prefix, t
     compose("down", "-v")
     assert engine_state(engine, prefix) == {}
     assert [v for v in engine.volumes.list() if v.name.startswith(prefix)] == []
+
+
+def _files(engine, name, *paths):
+    """The contents of files in the container (empty string: missing)."""
+    return [engine.containers.get(name).exec_run(["cat", path]).output.decode() if
+            engine.containers.get(name).exec_run(["test", "-f", path]).exit_code == 0 else "" for path in paths]
+
+
+def test_anonymous_volumes_keep_their_data_through_recreates(engine, ansible, compose_cli, prefix, tmp_path):
+    """A recreate by either tool mounts the old container's anonymous volumes again; the module adopts what a Compose
+    recreate left (the generated volume names as mount sources, nocopy dropped); renew_anon_volumes starts them afresh."""
+    src = write_project(tmp_path, prefix, "anonymous_volumes")
+    compose = Compose(compose_cli, src, prefix)
+    args = {"project_src": str(src)}
+    name, paths = f"{prefix}-keeper-1", ("/anon/f", "/nocopy/f", "/data/f")
+    left: list = []  # the anonymous volumes renew_anon_volumes leaves behind, unused
+    try:
+        compose("up", "-d")
+        engine.containers.get(name).exec_run(["sh", "-c", "for d in /anon /nocopy /data; do echo kept > $d/f; done"])
+        compose_file = src / "compose.yaml"
+        compose_file.write_text(compose_file.read_text().replace("sleep 3600", "sleep 3601"))
+        compose("up", "-d")  # Compose's own recreate
+        assert _files(engine, name, *paths) == ["kept\n"] * 3
+        made = engine_state(engine, prefix)
+        assert ansible.ok("compose", args)["changed"] is False
+        assert engine_state(engine, prefix) == made
+
+        compose_file.write_text(compose_file.read_text().replace("stop_grace_period: 1s", "stop_grace_period: 1s\n    environment: {EDIT: '1'}"))
+        result = ansible.ok("compose", args)  # the module's recreate
+        assert result["changed"] is True and engine.containers.get(name).id != made[f"container {name}"][0]
+        assert _files(engine, name, *paths) == ["kept\n"] * 3
+        assert ansible.ok("compose", args)["changed"] is False
+
+        compose_file.write_text(compose_file.read_text().replace("EDIT: '1'", "EDIT: '2'"))
+        left += [m["Name"] for m in engine.api.inspect_container(name)["Mounts"] if len(m.get("Name") or "") == 64]
+        assert ansible.ok("compose", dict(args, renew_anon_volumes=True))["changed"] is True
+        assert _files(engine, name, *paths) == ["", "", "kept\n"], "renew_anon_volumes: new anonymous volumes, the named one kept"
+        assert ansible.ok("compose", dict(args, renew_anon_volumes=True))["changed"] is False
+    finally:
+        compose("down", "-v")
+        for volume in left:
+            engine.api.remove_volume(volume)

@@ -150,8 +150,10 @@ def test_service_to_container_options(tmp_path):
     opts = _compose.container_options(context(tmp_path), "web", svc, {"pull": "policy"})
     assert opts["env"] == {"FILE": "1", "BOTH": "env", "FROM_ENV": "e", "FLAG": "true"}
     assert opts["published_ports"] == ["8080:80", "127.0.0.1:9000:81/udp"]
-    assert opts["volumes"] == ["p_data:/data:rw", f"{tmp_path}/conf:/conf:ro", "/anon"]
-    assert opts["mounts"] == [{"type": "tmpfs", "target": "/tmp", "tmpfs_size": "1m", "tmpfs_mode": None}]
+    assert opts["volumes"] == ["p_data:/data:rw", f"{tmp_path}/conf:/conf:ro"]
+    # an anonymous volume is a volume mount without source, as Compose makes it
+    assert opts["mounts"] == [{"type": "volume", "target": "/anon", "read_only": False},
+                              {"type": "tmpfs", "target": "/tmp", "tmpfs_size": "1m", "tmpfs_mode": None}]
     assert opts["networks"] == [{"name": "p_back", "aliases": ["web", "api"], "ipv4_address": None, "ipv6_address": None}]
     assert (opts["restart_policy"], opts["restart_retries"], opts["stop_timeout"]) == ("on-failure", 3, 90)
     assert opts["ulimits"] == ["nofile:10:20", "nproc:5:5"] and opts["etc_hosts"] == {"h1": "10.0.0.1", "h2": "10.0.0.2"}

@@ -125,6 +125,46 @@ def test_volumes_read_back_as_written_and_anonymous_carry_over():
     assert read_volumes(container, {"Volumes": {"/imgvol": {}}}) == ["/anon", "data:/data:rw"]
 
 
+ANON = "f" * 64  # an anonymous volume's generated name
+
+
+@pytest.mark.parametrize("task", [
+    {"volumes": ["/anon"]},
+    {"mounts": [{"type": "volume", "target": "/anon"}]},
+    {"mounts": [{"type": "volume", "target": "/anon", "no_copy": True}]},
+])
+@pytest.mark.parametrize("engine", [
+    {"Config": {"Volumes": {"/anon": {}}}, "HostConfig": {}},                                              # docker run -v /anon
+    {"Config": {"Volumes": {"/anon": {}}}, "HostConfig": {"Binds": [ANON + ":/anon"]}},                     # carried over by a recreate
+    {"Config": {}, "HostConfig": {"Mounts": [{"Type": "volume", "Target": "/anon", "VolumeOptions": {}}]}},  # docker compose up
+    {"Config": {}, "HostConfig": {"Mounts": [{"Type": "volume", "Target": "/anon", "VolumeOptions": {"NoCopy": True}}]}},
+    {"Config": {}, "HostConfig": {"Mounts": [{"Type": "volume", "Source": ANON, "Target": "/anon"}]}},     # recreated by Compose
+])
+def test_an_anonymous_volume_in_either_form_is_the_same(task, engine):
+    p = params(name="web", image="shop:1", adopt=True, **task)
+    container = container_from(p)
+    container["Config"] = dict(container["Config"], Volumes=dict(IMAGE["Config"]["Volumes"], **engine["Config"].get("Volumes", {})))
+    container["HostConfig"] = dict({k: v for k, v in container["HostConfig"].items() if k not in ("Binds", "Mounts")}, **engine["HostConfig"])
+    assert plan_for(p, container).actions == []
+    # a read-only one, or another target, is not the same
+    other = params(name="web", image="shop:1", adopt=True, mounts=[{"type": "volume", "target": "/anon", "read_only": True}])
+    assert [c.field for c in plan_for(other, container).changes] == ["mounts"]
+    moved = params(name="web", image="shop:1", adopt=True, volumes=["/elsewhere"])
+    assert [a.verb for a in plan_for(moved, container).actions] == ["recreate"]
+
+
+def test_a_recreate_mounts_the_old_anonymous_volume_where_the_task_has_a_volume_mount_without_source():
+    p = params(name="web", image="shop:1", volumes=["/plain"], mounts=[{"type": "volume", "target": "/anon", "no_copy": True}])
+    old = dict(container_from(p), Mounts=[{"Type": "volume", "Name": ANON, "Destination": "/anon"},
+                                          {"Type": "volume", "Name": "e" * 64, "Destination": "/plain"}])
+    body = create_body(C.ContainerKind.desired(p), inherit=old)[0]
+    assert body["HostConfig"]["Mounts"] == [{"Type": "volume", "Source": ANON, "Target": "/anon", "ReadOnly": False,
+                                             "VolumeOptions": {"NoCopy": True}}]
+    assert body["HostConfig"]["Binds"] == ["e" * 64 + ":/plain"] and body["Volumes"] == {"/plain": {}}
+    renewed = create_body(__import__("dataclasses").replace(C.ContainerKind.desired(p), renew_anon_volumes=True), inherit=old)[0]
+    assert renewed["HostConfig"]["Mounts"][0]["Source"] is None and "Binds" not in renewed["HostConfig"]
+
+
 @pytest.mark.parametrize("given, option", [
     ({"pull": "sometimes"}, "pull"), ({"pull": ["always"]}, "pull"),
     ({"network_mode": "host", "networks": [{"name": "n"}]}, "networks"),
