@@ -118,6 +118,8 @@ options:
       source:
         description:
         - Volume name, or host path for a bind mount. Not for tmpfs.
+        - A volume mount without source is an anonymous volume (as C(docker compose) makes them); it compares equal to the
+          same path in O(volumes), and a recreate mounts the old container's anonymous volume again.
         type: str
       target:
         description:
