@@ -33,7 +33,7 @@ IMAGE_LABEL = "com.docker.stack.image"  # the CLI's record of the image the serv
 
 TOP_KEYS = {"version", "name", "services", "networks", "volumes", "secrets", "configs"}
 NETWORK_KEYS = {"name", "external", "driver", "driver_opts", "ipam", "internal", "attachable", "enable_ipv6", "labels"}
-VOLUME_KEYS = {"name", "external"}  # a stack's volumes are made by each node's engine when a task mounts them
+VOLUME_KEYS = {"name", "external", "driver", "driver_opts", "labels"}  # each node's engine makes the volume a task mounts
 DATA_KEYS = {"secrets": {"name", "external", "file", "environment", "labels"},
              "configs": {"name", "external", "file", "environment", "content", "labels", "template_driver"}}
 # service keys mapped by stack_service() itself
@@ -198,18 +198,55 @@ def _port_range(where, text):
     return list(range(low_n, high_n + 1))
 
 
-def _mounts(ctx, where, volumes, names):
+# long syntax of a service's volume: key.sub -> the service module's mount option (honoured when SERVICE_SPEC has it)
+MOUNT_EXTRAS = {("volume", "nocopy"): "no_copy", ("bind", "propagation"): "propagation", ("tmpfs", "size"): "tmpfs_size",
+                ("tmpfs", "mode"): "tmpfs_mode"}
+
+
+def _mount_extras(at, spec):
+    """volume.nocopy, bind.propagation, tmpfs.size and tmpfs.mode of the long syntax, as the service module's options."""
+    known = (SERVICE_SPEC["mounts"].get("options") or {})
+    out = {}
+    for part in ("volume", "bind", "tmpfs"):
+        for key, value in (spec.get(part) or {}).items():
+            option = MOUNT_EXTRAS.get((part, key))
+            if option is None or option not in known:
+                raise unsupported(f"{at}.{part}.{key}")
+            out[option] = str(value) if option == "tmpfs_size" else value
+    return out
+
+
+def _volume_options(stack, key, conf):
+    """A top-level volume's driver, driver_opts and labels, as the mount's options (the node's engine makes the volume
+    with them), with the stack's label as the CLI gives it, once the service module has mount labels."""
+    known = (SERVICE_SPEC["mounts"].get("options") or {})
+    out: dict = {"labels": {NAMESPACE: stack}} if "labels" in known else {}
+    if conf.get("driver") or conf.get("driver_opts"):
+        if "driver_config" not in known:
+            raise unsupported(f"volumes.{key}.{'driver' if conf.get('driver') else 'driver_opts'}")
+        out["driver_config"] = {"name": conf.get("driver") or "local", "options": as_map(conf.get("driver_opts"), f"volumes.{key}.driver_opts") or None}
+    if conf.get("labels"):
+        if "labels" not in known:
+            raise unsupported(f"volumes.{key}.labels")
+        out["labels"] = dict({k: "" if v is None else _text(v) for k, v in as_map(conf["labels"], f"volumes.{key}.labels").items()},
+                             **{NAMESPACE: stack})
+    return out
+
+
+def _mounts(ctx, where, volumes, names, volume_conf):
     """volumes (short and long syntax) -> the service module's mounts: named volumes of the model, binds, tmpfs."""
     out = []
     for i, spec in enumerate(volumes or []):
         at = f"{where}[{i}]"
+        extras: dict = {}
         if isinstance(spec, dict):
             for key in spec:
-                if key not in ("type", "source", "target", "read_only"):
+                if key not in ("type", "source", "target", "read_only", "volume", "bind", "tmpfs"):
                     raise unsupported(f"{at}.{key}")
             kind, source, target, readonly = spec.get("type") or "volume", spec.get("source"), spec.get("target"), bool(spec.get("read_only"))
             if kind not in ("volume", "bind", "tmpfs"):
                 raise ParamError(f"{at}.type", f"{kind!r} is not supported by stack (volume, bind or tmpfs)")
+            extras = _mount_extras(at, spec)
         else:
             parts = str(spec).split(":")
             if len(parts) == 1:
@@ -227,8 +264,9 @@ def _mounts(ctx, where, volumes, names):
                 raise ParamError(at, "an anonymous volume is not supported by stack: give it a source")
             if source not in names["volumes"]:
                 raise ParamError(at, f"{source!r} is not a volume of the Compose model (declare it under the top-level volumes)")
+            extras.update(volume_conf.get(source) or {})
             source = names["volumes"][source]
-        out.append({"type": kind, "source": source, "target": target, "readonly": readonly})
+        out.append(dict({"type": kind, "source": source, "target": target, "readonly": readonly}, **extras))
     return out
 
 
@@ -282,8 +320,9 @@ def _deploy(where, deploy, opts):
     for key, value in deploy.items():
         at = f"{where}.{key}"
         if key == "mode":
-            if value not in ("replicated", "global"):
-                raise ParamError(at, f"{value!r} is not supported by stack (replicated or global)")
+            modes = [m for m in ("replicated", "global", "replicated-job", "global-job") if m in SERVICE_SPEC["mode"].get("choices", ())]
+            if value not in modes:
+                raise ParamError(at, f"{value!r} is not supported by stack ({', '.join(modes)})")
             opts["mode"] = value
         elif key == "replicas":
             opts["replicas"] = _int(at, value)
@@ -305,16 +344,19 @@ def _deploy(where, deploy, opts):
             opts["restart_config" if key == "restart_policy" else key] = {
                 k: (str(v) if allowed[k]["type"] == "str" else v) for k, v in (value or {}).items()}
         elif key == "placement":
+            known = SERVICE_SPEC["placement"]["options"]
             for k in value or {}:
-                if k not in ("constraints", "preferences"):
+                if k not in ("constraints", "preferences") and not (k == "max_replicas_per_node" and "replicas_max_per_node" in known):
                     raise unsupported(f"{at}.{k}")
             opts["placement"] = {"constraints": (value or {}).get("constraints"), "preferences": (value or {}).get("preferences")}
+            if (value or {}).get("max_replicas_per_node") is not None:
+                opts["placement"]["replicas_max_per_node"] = _int(f"{at}.max_replicas_per_node", value["max_replicas_per_node"])
         elif key in DEPLOY_OPTIONAL and DEPLOY_OPTIONAL[key][0] in SERVICE_SPEC:
             option, convert = DEPLOY_OPTIONAL[key]
             opts[option] = convert(value)
         elif not str(key).startswith("x-"):
             raise unsupported(at)
-    if opts.get("mode") != "global" and opts.get("replicas") is None:
+    if opts.get("mode") in (None, "replicated") and opts.get("replicas") is None:
         opts["replicas"] = 1  # as the CLI: a replicated service without replicas runs one task
 
 
@@ -335,7 +377,7 @@ def service_options(ctx, stack, key, svc, names):
     opts["labels"] = dict(opts.get("labels") or {}, **label, **{IMAGE_LABEL: opts["image"]})
     opts["publish"] = _ports(f"{where}.ports", svc.get("ports"))
     opts["networks"] = _networks(f"{where}.networks", svc.get("networks"), names, key)
-    opts["mounts"] = _mounts(ctx, f"{where}.volumes", svc.get("volumes"), names)
+    opts["mounts"] = _mounts(ctx, f"{where}.volumes", svc.get("volumes"), names, names["volume_options"])
     opts["secrets"] = _references(f"{where}.secrets", "secrets", svc.get("secrets"), names)
     opts["configs"] = _references(f"{where}.configs", "configs", svc.get("configs"), names)
     if "healthcheck" in svc:
@@ -432,6 +474,8 @@ def plan_stack(params, environ):
     services = data["services"]
     names, external = _real_names(stack, data)
     ctx = Context(stack, working_dir, environ, names["networks"], names["volumes"], {})
+    names["volume_options"] = {key: _volume_options(stack, key, conf or {}) for key, conf in (data.get("volumes") or {}).items()
+                               if names["volumes"][key] not in external["volumes"]}
     connection = {k: params.get(k) for k in CONNECTION_ARGS}
     units: list = []
     used = {n for svc in services.values() for n in (svc.get("networks") if svc.get("networks") is not None else {"default": None})}
@@ -452,6 +496,8 @@ def plan_stack(params, environ):
     service_names = []
     for key, svc in services.items():
         opts = service_options(ctx, stack, key, svc, names)
+        if params.get("resolve_image") in ("always", "changed") and "resolve_image" in SERVICE_SPEC:
+            opts["resolve_image"] = True  # the digest the registry gives the tag, pinned as the CLI does
         want = _service_want(stack, key, opts, connection)
         service_names.append(want.name)
         units.append(Unit(ServiceKind, want, f"service {want.name}"))

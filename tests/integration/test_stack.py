@@ -28,14 +28,17 @@ def running(manager, name):
 def model(replicas=2, env="1", worker=True):
     services = {
         "web": {"image": BASE_IMAGE, "command": ["sleep", "3600"], "environment": {"MODE": env}, "labels": {"tier": "web"},
-                "ports": ["18081:80"], "networks": {"front": {"aliases": ["www"]}},
+                "ports": ["18081:80"], "networks": {"front": {"aliases": ["www"]}}, "user": "1000:1000", "working_dir": "/srv",
+                "hostname": "web-{{.Task.Slot}}", "stop_grace_period": "1s",
                 "secrets": [{"source": "pw", "target": "pw", "mode": 0o400}], "configs": [{"source": "conf", "target": "/etc/app.conf"}],
                 "deploy": {"replicas": replicas, "labels": {"app": "shop"}, "update_config": {"parallelism": 2, "order": "start-first"},
                            "resources": {"limits": {"memory": "64M"}}, "restart_policy": {"condition": "any"}}},
-        "cache": {"image": BASE_IMAGE, "command": "sleep 3600", "volumes": ["data:/data"], "deploy": {"mode": "global"}},
+        "cache": {"image": BASE_IMAGE, "command": "sleep 3600", "volumes": ["data:/data"], "deploy": {"mode": "global"},
+                  "stop_grace_period": "1s"},
     }
     if worker:
-        services["worker"] = {"image": BASE_IMAGE, "entrypoint": ["sh", "-c"], "command": ["sleep 3600"], "x-owner": "ops"}
+        services["worker"] = {"image": BASE_IMAGE, "entrypoint": ["sh", "-c"], "command": ["sleep 3600"], "x-owner": "ops",
+                              "stop_grace_period": "1s"}
     return {"services": services, "networks": {"front": {"attachable": True}}, "volumes": {"data": None},
             "secrets": {"pw": {"file": "./pw.txt"}}, "configs": {"conf": {"file": "app.conf"}}}
 
@@ -71,6 +74,8 @@ def test_deploy_update_prune_remove(ansible, swarm_manager, prefix, project):  #
     assert spec["Labels"] == {NAMESPACE: stack, "app": "shop", "com.docker.stack.image": BASE_IMAGE}
     assert container["Labels"] == {NAMESPACE: stack, "tier": "web"}
     assert container["Args"] == ["sleep", "3600"] and container["Env"] == ["MODE=1"]
+    assert (container["User"], container["Dir"], container["Hostname"]) == ("1000:1000", "/srv", "web-{{.Task.Slot}}")
+    assert container["StopGracePeriod"] == 10 ** 9
     assert spec["TaskTemplate"]["Networks"] == [{"Target": front["Id"], "Aliases": ["web", "www"]}]
     assert container["Secrets"][0]["SecretName"] == f"{stack}_pw" and container["Secrets"][0]["File"]["Mode"] == 0o400
     assert container["Configs"][0]["File"]["Name"] == "/etc/app.conf"
@@ -78,7 +83,9 @@ def test_deploy_update_prune_remove(ansible, swarm_manager, prefix, project):  #
     assert spec["UpdateConfig"]["Order"] == "start-first" and spec["TaskTemplate"]["Resources"]["Limits"] == {"MemoryBytes": 64 * 1024 ** 2}
     cache = api.inspect_service(f"{stack}_cache")["Spec"]
     assert cache["Mode"] == {"Global": {}}
-    assert cache["TaskTemplate"]["ContainerSpec"]["Mounts"] == [{"Type": "volume", "Source": f"{stack}_data", "Target": "/data"}]
+    assert cache["TaskTemplate"]["ContainerSpec"]["Mounts"] == [{"Type": "volume", "Source": f"{stack}_data", "Target": "/data",
+                                                                  "VolumeOptions": {"Labels": {NAMESPACE: stack}}}]
+    assert api.inspect_volume(f"{stack}_data")["Labels"] == {NAMESPACE: stack}  # the node's engine made it with the stack's label
     worker = api.inspect_service(f"{stack}_worker")["Spec"]["TaskTemplate"]["ContainerSpec"]
     assert worker["Command"] == ["sh", "-c"] and worker["Args"] == ["sleep 3600"]
     ids = {s[0]: s[1] for s in state["services"]}

@@ -69,7 +69,7 @@ def test_services_networks_secrets_configs(tmp_path):
         {"Protocol": "udp", "TargetPort": 90, "PublishMode": "ingress", "PublishedPort": 9000},
         {"Protocol": "udp", "TargetPort": 91, "PublishMode": "ingress", "PublishedPort": 9001}]
     assert f["networks"] == [{"Target": "shop_front", "Aliases": ["web", "www"]}]
-    assert f["mounts"] == [{"Type": "volume", "Target": "/data", "Source": "shop_data", "ReadOnly": True},
+    assert f["mounts"] == [{"Type": "volume", "Target": "/data", "Source": "shop_data", "ReadOnly": True, "VolumeOptions": {"Labels": NS}},
                            {"Type": "bind", "Target": "/static", "Source": str(tmp_path / "static")},
                            {"Type": "tmpfs", "Target": "/tmp"}]
     assert f["secrets"] == [{"SecretName": "shop_pw", "File": {"Name": "pw", "UID": "0", "GID": "0", "Mode": 0o444}},
@@ -113,7 +113,7 @@ def test_absent_needs_no_model():
     ({"services": {"web": {"image": "busybox", "build": "."}}}, "services.web.build", "not supported by stack"),
     ({"services": {"web": {"image": "busybox", "depends_on": ["db"]}}}, "services.web.depends_on", "not supported by stack"),
     ({"services": {"web": {"image": "busybox", "restart": "always"}}}, "services.web.restart", "not supported by stack"),
-    ({"services": {"web": {"image": "busybox", "deploy": {"mode": "replicated-job"}}}}, "services.web.deploy.mode", "not supported by stack"),
+    ({"services": {"web": {"image": "busybox", "deploy": {"mode": "daemon"}}}}, "services.web.deploy.mode", "not supported by stack"),
     ({"services": {"web": {"image": "busybox", "deploy": {"resources": {"limits": {"pids": 5}}}}}},
      "services.web.deploy.resources.limits.pids", "not supported by stack"),
     ({"services": {"web": {"image": "busybox", "deploy": {"update_config": {"speed": 1}}}}}, "services.web.deploy.update_config.speed",
@@ -129,7 +129,9 @@ def test_absent_needs_no_model():
      "services.web.deploy.resources.limits.memory", "not a size"),
     ({"services": {"web": {"image": "busybox", "ports": [{"target": 80, "published": 70000}]}}}, "services.web.ports[0].published_port",
      "not a port"),
-    ({"services": {"web": {"image": "busybox"}}, "volumes": {"data": {"driver": "nfs"}}}, "volumes.data.driver", "not supported by stack"),
+    ({"services": {"web": {"image": "busybox"}}, "volumes": {"data": {"ipam": {}}}}, "volumes.data.ipam", "not supported by stack"),
+    ({"services": {"web": {"image": "busybox", "volumes": [{"type": "volume", "source": "d", "target": "/d", "volume": {"subpath": "x"}}]}},
+      "volumes": {"d": None}}, "services.web.volumes[0].volume.subpath", "not supported by stack"),
     ({"services": {"web": {"image": "busybox"}}, "secrets": {"pw": {"file": "missing.txt"}}}, "secrets.pw.file", "no such file"),
     ({"services": {"web": {"image": "busybox"}}, "secrets": {"pw": {"environment": "NOPE"}}}, "secrets.pw.environment", "not set"),
     ({"services": {"web": {"image": "busybox"}}, "secrets": {"pw": {}}}, "secrets.pw", "needs one of file"),
@@ -155,3 +157,39 @@ def test_bad_stack_name_and_compose_items(tmp_path):
     with pytest.raises(ParamError) as err:
         _stack.plan_stack({"name": "shop", "state": "present", "compose": []}, {})
     assert err.value.option == "compose"
+
+
+def test_mount_and_volume_options(tmp_path):
+    model = {"services": {"web": {"image": "busybox", "volumes": [
+        {"type": "volume", "source": "data", "target": "/data", "volume": {"nocopy": True}},
+        {"type": "tmpfs", "target": "/scratch", "tmpfs": {"size": "64m", "mode": 0o1777}}],
+        "deploy": {"mode": "replicated-job", "placement": {"max_replicas_per_node": 2}}}},
+        "volumes": {"data": {"driver": "local", "driver_opts": {"type": "tmpfs", "device": "tmpfs"}, "labels": {"keep": "yes"}}}}
+    web = by_key(plan(tmp_path, model))["service shop_web"].want
+    data, scratch = web.fields["mounts"]
+    assert data["VolumeOptions"]["NoCopy"] is True and data["VolumeOptions"]["Labels"] == dict(NS, keep="yes")
+    assert data["VolumeOptions"]["DriverConfig"] == {"Name": "local", "Options": {"type": "tmpfs", "device": "tmpfs"}}
+    assert scratch["TmpfsOptions"] == {"SizeBytes": 64 * 1024 ** 2, "Mode": 0o1777}
+    assert web.mode == "replicated-job" and web.fields["placement.replicas_max_per_node"] == 2
+
+
+def test_container_settings_map_to_the_service_options(tmp_path):
+    svc = {"image": "busybox", "user": "nobody", "working_dir": "/srv", "hostname": "h1", "stop_grace_period": "2s", "stop_signal": "SIGINT",
+           "dns": "10.0.0.2", "dns_search": ["x.local"], "dns_opt": ["ndots:2"], "cap_add": ["NET_ADMIN"], "cap_drop": ["MKNOD"],
+           "group_add": ["users"], "init": True, "tty": True, "read_only": True, "sysctls": {"net.core.somaxconn": 1024},
+           "extra_hosts": ["db:10.0.0.5"], "logging": {"driver": "json-file", "options": {"max-size": "1m"}},
+           "deploy": {"endpoint_mode": "dnsrr"}}
+    f = by_key(plan(tmp_path, {"services": {"web": svc}}))["service shop_web"].want.fields
+    assert (f["user"], f["working_dir"], f["hostname"], f["stop_signal"]) == ("nobody", "/srv", "h1", "SIGINT")
+    assert f["stop_grace_period"] == 2 * 10 ** 9 and f["endpoint_mode"] == "dnsrr"
+    assert (f["dns"], f["dns_search"], f["dns_options"]) == (["10.0.0.2"], ["x.local"], ["ndots:2"])
+    assert (f["cap_add"], f["cap_drop"], f["groups"]) == (["CAP_NET_ADMIN"], ["CAP_MKNOD"], ["users"])
+    assert (f["init"], f["tty"], f["read_only"]) == (True, True, True)
+    assert f["sysctls"] == {"net.core.somaxconn": "1024"} and f["hosts"] == ["10.0.0.5 db"]
+    assert f["logging"] == {"Name": "json-file", "Options": {"max-size": "1m"}}
+
+
+def test_a_bad_container_setting_names_the_compose_key(tmp_path):
+    with pytest.raises(ParamError) as err:
+        plan(tmp_path, {"services": {"web": {"image": "busybox", "stop_grace_period": "soon"}}})
+    assert err.value.option == "services.web.stop_grace_period", str(err.value)
