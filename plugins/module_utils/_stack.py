@@ -74,6 +74,7 @@ class Stack:
     units: list        # networks, secrets, configs, then services (_project.Unit)
     services: list     # the stack's service names, <stack>_<service>
     external: dict     # {"networks": {name: key}, "secrets": ..., "configs": ...} the stack uses and does not make
+    origin: dict = dataclasses.field(default_factory=dict)  # unit key -> where the model declares it (networks.front)
 
 
 # ---- the model ----
@@ -478,6 +479,7 @@ def plan_stack(params, environ):
                                if names["volumes"][key] not in external["volumes"]}
     connection = {k: params.get(k) for k in CONNECTION_ARGS}
     units: list = []
+    origin: dict = {}
     used = {n for svc in services.values() for n in (svc.get("networks") if svc.get("networks") is not None else {"default": None})}
     for key, conf in dict({"default": None}, **(data.get("networks") or {})).items():
         real = names["networks"][key]
@@ -485,6 +487,7 @@ def plan_stack(params, environ):
             continue
         p = _validated(f"networks.{key}", NETWORK_SPEC, _network_params(stack, key, real, conf), connection)
         units.append(Unit(NetworkKind, _desired(f"networks.{key}", NetworkKind, p), f"network {real}"))
+        origin[f"network {real}"] = f"networks.{key}"
     for section, kind, spec in (("secrets", SECRET, SECRET_SPEC), ("configs", CONFIG, CONFIG_SPEC)):
         for key, conf in (data.get(section) or {}).items():
             real = names[section][key]
@@ -493,6 +496,7 @@ def plan_stack(params, environ):
             where = f"{section}.{key}"
             units.append(Unit(kind, _data_want(kind, where, spec, _data_params(ctx, stack, section, key, real, conf, environ), connection),
                               f"{kind.kind} {real}"))
+            origin[f"{kind.kind} {real}"] = where
     service_names = []
     for key, svc in services.items():
         opts = service_options(ctx, stack, key, svc, names)
@@ -501,5 +505,6 @@ def plan_stack(params, environ):
         want = _service_want(stack, key, opts, connection)
         service_names.append(want.name)
         units.append(Unit(ServiceKind, want, f"service {want.name}"))
+        origin[f"service {want.name}"] = f"services.{key}"
     external = {s: v for s, v in external.items() if s != "volumes"}
-    return Stack(stack, units, service_names, external)
+    return Stack(stack, units, service_names, external, origin)

@@ -135,6 +135,25 @@ def _check_external(client, stack, host):
                 raise ParamError(where, f"{real!r} is external, and the engine does not have it: create it first") from None
 
 
+def _preflight(client, stack, host):
+    """The networks', secrets' and configs' plans, before anything is written: one that cannot converge (a secret whose
+    file changed, a network whose options changed) fails the task naming the model's key, and nothing else is applied."""
+    for unit in stack.units:
+        if unit.kind is ServiceKind:
+            continue
+        with engine_errors(f"reading {unit.key}", host):
+            actual = unit.kind.read(client, unit.want)
+        try:
+            unit.kind.plan(unit.want, actual)
+        except ParamError as exc:
+            where = stack.origin.get(unit.key, unit.key)
+            if exc.option in ("data", "data_src", "template_driver"):
+                reason = exc.why.split(", and a ")[0]  # "secret x: its data differs from the task"
+                raise ParamError(where, f"{reason}, and a {unit.kind.kind} cannot change in Swarm: give it a new name in the model "
+                                        "(name:); the services are pointed at the new one in place") from None
+            raise ParamError(where, f"{unit.key}: {exc}") from None
+
+
 def _labelled(client, stack, host):
     """Names of the stack's services, networks, secrets and configs on the engine, and of its task containers here."""
     label = {"label": f"{NAMESPACE}={stack}"}
@@ -193,6 +212,7 @@ def run_stack(client, params, check_mode, environ=None):
     host = params["docker_host"]
     _check_manager(client, host)
     _check_external(client, stack, host)
+    _preflight(client, stack, host)
     made = frozenset((f"{u.kind.kind}s", u.want.name) for u in stack.units if u.kind is not ServiceKind)
     units = []
     for unit in stack.units:

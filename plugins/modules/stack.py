@@ -26,10 +26,14 @@ description:
     CLI does), volumes (named volumes of the model, bind paths - relative ones from the first file's directory - and
     tmpfs), secrets and configs (source, target, uid, gid, mode), healthcheck, and deploy - mode (replicated or global),
     replicas (1 by default, as the CLI), labels (the service's labels), resources (limits and reservations of cpus and
-    memory), restart_policy, update_config, rollback_config, placement (constraints, preferences). The keys user,
-    working_dir, hostname, stop_grace_period, stop_signal, dns, dns_search, dns_opt, cap_add, cap_drop, group_add, init,
-    tty, read_only, sysctls, extra_hosts, logging and deploy.endpoint_mode are honoured once M(dockhand.docker.service)
-    has the matching option."
+    memory), restart_policy, update_config, rollback_config, placement (constraints, preferences,
+    max_replicas_per_node), endpoint_mode; user, working_dir, hostname, stop_grace_period, stop_signal, dns, dns_search,
+    dns_opt, cap_add, cap_drop, group_add, init, tty, read_only, sysctls, extra_hosts and logging - each as the option of
+    M(dockhand.docker.service) of the same meaning. deploy.mode also takes replicated-job and global-job."
+  - "Volumes: a named volume of the model is mounted as C(<name>_<volume>) and made by the engine of each node that
+    runs a task, with the model's driver, driver_opts and labels and the stack's label (as the CLI does); long syntax
+    volume.nocopy, bind.propagation, tmpfs.size and tmpfs.mode are honoured. Volumes are never removed by the module
+    (nor by C(docker stack rm))."
   - "A key the stack cannot honour fails the task before anything is written, naming it (for example
     C(services.web.build: not supported by stack)) - where C(docker stack deploy) ignores it with a warning. That
     includes build, depends_on, restart (use deploy.restart_policy), container_name, network_mode, anonymous volumes and
@@ -38,10 +42,10 @@ description:
     give it a new C(name) in the model (the services are pointed at it in place).
   - Same option names as M(community.docker.docker_stack) where they mean the same. Differences - O(detach) is V(false)
     by default (the module waits for the services to converge, so a failed update is seen by the task);
-    O(resolve_image) only takes V(never) for now (the image is compared by the name the file gives; the service module
-    does not pin digests yet), and O(with_registry_auth) only V(false); O(absent_retries) retries a removal the engine
-    refuses while a network, secret or config is still in use, though the module already waits for a removed service's
-    tasks to go first.
+    O(resolve_image=changed) resolves as V(always) does; O(with_registry_auth) only takes V(false) for now;
+    O(absent_retries) retries a removal the engine refuses while a network, secret or config is still in use, though the
+    module already waits for a removed service's tasks to go first; there is no O(docker_cli) nor C(cli_context), as no
+    CLI runs.
 options:
   name:
     description: The stack's name, the prefix of its services, networks, secrets and configs.
@@ -86,8 +90,11 @@ options:
     default: false
   resolve_image:
     description:
-      - C(docker stack deploy --resolve-image). Only V(never) for now (also when not given) - the image is compared by the
-        name the model gives, not resolved to a digest in a registry.
+      - C(docker stack deploy --resolve-image). V(always) and V(changed) ask the image's registry (through the engine)
+        for the digest of each service's image and pin the service to it, as M(dockhand.docker.service)'s
+        O(dockhand.docker.service#module:resolve_image) does, so a new image pushed under the tag updates the service on
+        the next run.
+      - V(never), or not given - the image is compared by the name the model gives, not resolved in a registry.
     type: str
     choices: [always, changed, never]
   absent_retries:

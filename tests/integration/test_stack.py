@@ -1,8 +1,10 @@
 """dockhand.docker.stack against a swarm of one engine in a network namespace of its own (_swarm_support): a compose file
 deployed as a stack, updated in place, pruned, removed; bad models refused before anything is written."""
 
-import yaml
+from pathlib import Path
+
 import pytest
+import yaml
 
 from _swarm_support import BASE_IMAGE, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
 
@@ -101,6 +103,15 @@ def test_deploy_update_prune_remove(ansible, swarm_manager, prefix, project):  #
     assert web["ID"] == ids[f"{stack}_web"] and web["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"] == ["MODE=2"]
     assert running(swarm_manager, f"{stack}_web") == ["running"] * 3
     assert {s[0]: s[1] for s in stack_state(swarm_manager, stack)["services"]} == ids
+
+    # a secret's file changed: refused naming it before anything is written (Swarm secrets cannot change)
+    path = Path(args["compose"][0]).with_name("pw.txt")
+    path.write_text("changed\n")
+    before = stack_state(swarm_manager, stack)
+    failed = ansible.fails("stack", args)
+    assert failed["msg"].startswith(f"secrets.pw: secret {stack}_pw: its data differs"), failed["msg"]
+    assert "give it a new name in the model" in failed["msg"] and stack_state(swarm_manager, stack) == before
+    path.write_text("hunter2\n")
 
     # a service no longer in the file stays without prune (listed as an orphan), and goes with it
     args = dict(host, name=stack, compose=[project(replicas=3, env="2", worker=False)])
