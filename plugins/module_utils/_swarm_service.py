@@ -214,7 +214,8 @@ def _mounts(value):
         return None
     out = []
     for i, mount in enumerate(value):
-        kind = mount.get("type") or "volume"
+        # no type: an absolute source is a bind mount (community.docker's default type), a name a volume
+        kind = mount.get("type") or ("bind" if str(mount.get("source") or "").startswith("/") else "volume")
         if kind != "tmpfs" and not mount.get("source"):
             raise ParamError(f"mounts[{i}].source", f"a {kind} mount needs a source")
         if kind == "bind" and not mount["source"].startswith("/"):
@@ -540,9 +541,8 @@ def _option_state(spec, keep_digest=False):
     state["logging"] = _pruned(state["logging"]) or None
     for option in ("cap_add", "cap_drop"):
         state[option] = _capabilities(None, state[option]) if state[option] else state[option]
-    state["mounts"] = [_pruned({k: v for k, v in m.items() if k in ("Type", "Source", "Target", "ReadOnly", "VolumeOptions",
-                                                                 "BindOptions", "TmpfsOptions")})
-                       for m in state["mounts"] or []] or None
+    kept = ("Type", "Source", "Target", "ReadOnly", "VolumeOptions", "BindOptions", "TmpfsOptions")
+    state["mounts"] = [_pruned({k: v for k, v in m.items() if k in kept}) for m in state["mounts"] or []] or None
     state["publish"] = [dict({"Protocol": "tcp", "PublishMode": "ingress"}, **p) for p in state["publish"] or []] or None
     state["networks"] = [{k: v for k, v in n.items() if k in ("Target", "Aliases") and v} for n in state["networks"] or []] or None
     return state
@@ -663,8 +663,8 @@ SERVICE_SPEC = dict(
     )),
     secrets=dict(type="list", elements="dict", no_log=False, options=dict(
         _REFERENCE, secret_name=dict(type="str", required=True), secret_id=dict(type="str", no_log=False))),
-    configs=dict(type="list", elements="dict", options=dict(_REFERENCE, config_name=dict(type="str", required=True),
-                                                             config_id=dict(type="str"))),
+    configs=dict(type="list", elements="dict", options=dict(
+        _REFERENCE, config_name=dict(type="str", required=True), config_id=dict(type="str"))),
     limits=dict(type="dict", options=dict(cpus=dict(type="float"), memory=dict(type="str"))),
     reservations=dict(type="dict", options=dict(cpus=dict(type="float"), memory=dict(type="str"))),
     restart_config=dict(type="dict", options=dict(

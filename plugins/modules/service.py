@@ -153,7 +153,7 @@ options:
         description: The driver, such as V(json-file) or V(local); needed with O(logging.options).
         type: str
       options:
-        description: The driver's options; numbers and booleans are written as strings (C(max-file: 3)).
+        description: The driver's options; numbers and booleans are written as strings (C(max-file=3) is V("3")).
         type: dict
   endpoint_mode:
     description: How clients reach the tasks - V(vip) (one virtual IP, the engine's default) or V(dnsrr) (DNS round-robin,
@@ -198,7 +198,8 @@ options:
         type: str
       type:
         description:
-          - The mount type (V(volume) when not given; community.docker's default is V(bind)).
+          - The mount type. When not given, V(bind) for an absolute O(mounts[].source) (community.docker's default type)
+            and V(volume) for a name.
           - V(npipe), a Windows named pipe, is passed to the engine as it is - it mounts on Windows nodes only, so give
             such a service a placement constraint such as V(node.platform.os==windows).
         type: str

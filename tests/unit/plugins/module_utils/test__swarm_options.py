@@ -54,7 +54,8 @@ def test_container_settings_in_the_engine_form_update_in_place():
     # the engine's form of it, read back, plans nothing (capabilities as the CLI writes them, either way)
     raw = copy.deepcopy(SERVICE)
     raw["Spec"] = action.data["spec"]
-    assert service_plan(raw, **dict(given, cap_add=["CAP_SYS_TIME", "NET_ADMIN"])).actions == []
+    given["cap_add"] = ["CAP_SYS_TIME", "NET_ADMIN"]
+    assert service_plan(raw, **given).actions == []
 
 
 def test_force_update_bumps_the_counter_every_run():
