@@ -44,7 +44,7 @@ description:
     by default (the module waits for the services to converge, so a failed update is seen by the task);
     O(resolve_image=changed) resolves as V(always) does; O(with_registry_auth) only takes V(false) for now;
     O(absent_retries) retries a removal the engine refuses while a network, secret or config is still in use, though the
-    module already waits for a removed service's tasks to go first; there is no O(docker_cli) nor C(cli_context), as no
+    module already waits for a removed service's tasks to go first; there is no C(docker_cli) nor C(cli_context), as no
     CLI runs.
 options:
   name:

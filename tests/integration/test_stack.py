@@ -85,8 +85,8 @@ def test_deploy_update_prune_remove(ansible, swarm_manager, prefix, project):  #
     assert spec["UpdateConfig"]["Order"] == "start-first" and spec["TaskTemplate"]["Resources"]["Limits"] == {"MemoryBytes": 64 * 1024 ** 2}
     cache = api.inspect_service(f"{stack}_cache")["Spec"]
     assert cache["Mode"] == {"Global": {}}
-    assert cache["TaskTemplate"]["ContainerSpec"]["Mounts"] == [{"Type": "volume", "Source": f"{stack}_data", "Target": "/data",
-                                                                  "VolumeOptions": {"Labels": {NAMESPACE: stack}}}]
+    mounts = [{"Type": "volume", "Source": f"{stack}_data", "Target": "/data", "VolumeOptions": {"Labels": {NAMESPACE: stack}}}]
+    assert cache["TaskTemplate"]["ContainerSpec"]["Mounts"] == mounts
     assert api.inspect_volume(f"{stack}_data")["Labels"] == {NAMESPACE: stack}  # the node's engine made it with the stack's label
     worker = api.inspect_service(f"{stack}_worker")["Spec"]["TaskTemplate"]["ContainerSpec"]
     assert worker["Command"] == ["sh", "-c"] and worker["Args"] == ["sleep 3600"]
