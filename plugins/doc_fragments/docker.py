@@ -12,7 +12,8 @@ options:
   docker_host:
     description:
       - The Docker engine to talk to, as C(unix:///path/to/docker.sock), C(tcp://host:port) (with O(tls) or
-        O(validate_certs) for TLS) or C(ssh://user@host) (the Docker SDK's ssh connection; see O(use_ssh_client)).
+        O(validate_certs) for TLS) or C(ssh://user@host) (C(docker system dial-stdio) on that host over paramiko, or
+        the C(ssh) client with O(use_ssh_client)).
       - Falls back to the E(DOCKER_HOST) environment variable when not set.
     type: str
     default: unix:///var/run/docker.sock
@@ -67,7 +68,9 @@ options:
   use_ssh_client:
     description:
       - For an C(ssh://) O(docker_host), run the C(ssh) command line client (with its configuration and agent) instead of
-        the Docker SDK's paramiko connection. The Docker SDK still needs paramiko installed for C(ssh://) hosts.
+        a paramiko connection. One C(ssh) process per thread of the task carries all its requests (the Docker SDK, used
+        for builds, pulls, pushes, exec and copies, starts its own). The Docker SDK still needs paramiko installed for
+        C(ssh://) hosts.
     type: bool
     default: false
   debug:
@@ -79,9 +82,10 @@ options:
 notes:
   - Connection options have the same names, aliases and environment variables as in community.docker, so a
     task moves over by changing the module's FQCN.
-  - On a unix socket or a C(tcp://) address (with or without TLS), objects are inspected straight through one kept-alive
-    connection, and the Docker SDK is loaded only for what needs it (changes, builds, pulls, pushes, stats), so a task
-    that finds nothing to change starts faster. C(ssh://) hosts use the SDK throughout.
+  - On a unix socket, a C(tcp://) address (with or without TLS) or an C(ssh://) host (C(docker system dial-stdio) on
+    it, as the Docker CLI does), objects are read and containers, networks and volumes changed straight through one
+    kept-alive connection, and the Docker SDK is loaded only for what needs it (builds, pulls, pushes, stats, exec), so
+    a task that finds nothing to change starts faster. For C(ssh://) the far host needs the C(docker) command.
 requirements:
   - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
   - requests

@@ -10,7 +10,8 @@ kept-alive connection per thread, and writes through the Docker SDK, which is im
 it. A task that finds nothing to change (the common case of a re-run) then never imports the SDK and requests, which
 cost more start-up time than the rest of the module together (the goal: a no-change task within 1.3x of an
 ansible.builtin.ping task, measured by bench/task_overhead.py). Reads return the engine's JSON as the SDK's low-level
-API does, so the kinds cannot tell the two paths apart. ssh:// hosts go through the SDK (and paramiko) for everything.
+API does, so the kinds cannot tell the two paths apart. ssh:// hosts take the same path over `docker system
+dial-stdio` on the far host (_ssh_transport.py: one paramiko session per task, or one `ssh` process per thread).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ._errors import APIError, EngineError, NotFound, TransportError
+from ._ssh_transport import ParamikoSession, SSHClientConnection, ssh_target
 
 HAS_DOCKER = importlib.util.find_spec("docker") is not None
 DOCKER_IMPORT_ERROR = None if HAS_DOCKER else "No module named 'docker'"
@@ -333,10 +335,12 @@ class Engine:
         path = self.host[len("unix://"):] if self.host.startswith("unix://") else ""
         self.socket_path = path if path.startswith("/") and not _tls_wanted(params) else None
         self._timeout = params.get("timeout") or 60
-        # reads of a tcp:// engine go straight to its address too; ssh:// and the others through the SDK
+        # reads of a tcp:// engine go straight to its address too, and those of an ssh:// engine over dial-stdio
         self._tcp = None if self.socket_path else _tcp_address(self.host)
         self._ssl = _ssl_context(params) if self._tcp and _tls_wanted(params) else None
-        self.reads_direct = bool(self.socket_path or self._tcp)
+        self._ssh = None if self.socket_path or self._tcp else ssh_target(self.host)
+        self._ssh_session = ParamikoSession(self._ssh, self._timeout) if self._ssh and not params.get("use_ssh_client") else None
+        self.reads_direct = bool(self.socket_path or self._tcp or self._ssh)
         self._local = threading.local()  # each thread's kept-alive read connection
         self._sdk = None
         self._lock = threading.Lock()
@@ -397,6 +401,9 @@ class Engine:
         if connection is None:
             if self.socket_path:
                 connection = _UnixConnection(self.socket_path, self._timeout)
+            elif self._ssh:
+                connection = (self._ssh_session.connection(self._timeout) if self._ssh_session
+                              else SSHClientConnection(self._ssh, self._timeout))
             else:
                 host, port = self._tcp or ("", 0)  # reads_direct: no unix socket, so a tcp address
                 port = port or (2376 if self._ssl else 2375)  # the ports the Docker CLI assumes

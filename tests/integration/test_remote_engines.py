@@ -1,9 +1,10 @@
 """Every module against a remote engine (issue 17): a namespaced engine (_swarm_support) reached over tcp://, over
 tcp:// with TLS (its certificates made with openssl, a client certificate required), and over ssh:// (sshd in the
-engine's namespace; the Docker SDK's paramiko connection and, with use_ssh_client, the ssh command line client).
+engine's namespace; paramiko and, with use_ssh_client, the ssh command line client).
 
 For each: the standard check -> apply -> again -> check of a network and of a container on it, and the machine's
-engine left untouched. The tcp:// reads answer what the SDK answers, over one kept-alive connection, without the SDK.
+engine left untouched. The tcp:// and ssh:// reads answer what the SDK answers, over one kept-alive connection,
+without the SDK.
 A TLS setting that cannot work fails naming the option, with no traceback and nothing made.
 """
 
@@ -203,3 +204,44 @@ def test_the_server_certificate_names_the_address_and_the_name(tls_engine, certs
     """tls_hostname: the name in the certificate instead of the address in docker_host."""
     client = connect(tls_args(tls_engine, certs, tls_hostname=SERVER_NAME))
     assert client.info()["ID"] == tls_engine.client.info()["ID"]
+
+
+@pytest.mark.parametrize("use_ssh_client", [False, True], ids=["paramiko", "ssh_client"])
+def test_ssh_reads_and_writes_go_over_one_kept_dial_stdio_stream(sshd, prefix, remove_after, use_ssh_client):
+    """No SDK and no requests: reads and writes over one `docker system dial-stdio` stream that stays open (with
+    use_ssh_client the SDK started an ssh process per request, about a second each)."""
+    remove_after(sshd.engine)
+    sshd.engine.client.networks.create(f"{prefix}-net", labels={"app": "x"})
+    params = {"docker_host": f"ssh://root@{sshd.engine.address}", "use_ssh_client": use_ssh_client}
+    script = f"""
+import sys
+from ansible_collections.dockhand.docker.plugins.module_utils._client import connect, Engine
+client = connect({params!r})
+network = client.api.inspect_network({prefix + "-net"!r})
+stream = client._connection().sock
+client.api.post_json("/volumes/create", {{"Name": {prefix + "-vol"!r}}})
+client.api.remove_volume({prefix + "-vol"!r})
+for _round in range(5):
+    client.api.containers(all=True, filters={{"label": "app=x"}})
+assert client._connection().sock is stream, "one stream, kept"
+loaded = sorted(m for m in ("docker", "requests", "urllib3") if m in sys.modules)
+sdk = Engine({params!r}); sdk.reads_direct = False
+assert sdk.api.inspect_network({prefix + "-net"!r}) == network, "the SDK reads the same"
+print(loaded, client.info()["ID"])
+"""
+    env = dict(os.environ, PYTHONPATH=os.environ["DOCKHAND_COLLECTIONS_BASE"], HOME=str(sshd.home), PATH=sshd.path)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[]", sshd.engine.client.info()["ID"]]
+    assert sshd.engine.client.volumes.list(filters={"name": f"{prefix}-vol"}) == []
+
+
+@pytest.mark.parametrize("use_ssh_client, says", [(False, "Authentication failed"), (True, "Permission denied")],
+                         ids=["paramiko", "ssh_client"])
+def test_an_ssh_refusal_is_said_with_what_ssh_said(ansible, sshd, prefix, use_ssh_client, says):
+    over_ssh = copy.copy(ansible)
+    over_ssh.env = dict(ansible.env, HOME=str(sshd.home), PATH=sshd.path)
+    host = f"ssh://nobody@{sshd.engine.address}"
+    result = over_ssh.fails("network", {"docker_host": host, "use_ssh_client": use_ssh_client, "name": f"{prefix}-net"})
+    assert result["msg"].startswith(f"cannot reach the Docker engine at {host}: ssh: ") and says in result["msg"], result["msg"]
+    assert "Traceback" not in result.output and not sshd.engine.client.networks.list(names=[f"{prefix}-net"])
