@@ -183,7 +183,7 @@ def _capabilities(option, value):
 
 
 def _mode_of(params):
-    """(mode, Mode for a create or None) of the task; jobs run to completion, replicas is their completion count."""
+    """The task's mode, checked against replicas (for a replicated job, replicas is its count of completions)."""
     mode = params.get("mode")
     if mode in ("global", "global-job") and params.get("replicas") is not None:
         raise ParamError("replicas", f"a {mode} service runs one task per node: drop replicas or use mode: replicated")
