@@ -16,6 +16,7 @@ dial-stdio` on the far host (_ssh_transport.py: one paramiko session per task, o
 
 from __future__ import annotations
 
+import functools
 import http.client
 import importlib.util
 import json
@@ -32,7 +33,6 @@ from urllib.parse import quote, urlencode, urlsplit
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ._errors import APIError, EngineError, NotFound, TransportError
-from ._ssh_transport import ParamikoSession, SSHClientConnection, ssh_target
 
 HAS_DOCKER = importlib.util.find_spec("docker") is not None
 DOCKER_IMPORT_ERROR = None if HAS_DOCKER else "No module named 'docker'"
@@ -338,9 +338,15 @@ class Engine:
         # reads of a tcp:// engine go straight to its address too, and those of an ssh:// engine over dial-stdio
         self._tcp = None if self.socket_path else _tcp_address(self.host)
         self._ssl = _ssl_context(params) if self._tcp and _tls_wanted(params) else None
-        self._ssh = None if self.socket_path or self._tcp else ssh_target(self.host)
-        self._ssh_session = ParamikoSession(self._ssh, self._timeout) if self._ssh and not params.get("use_ssh_client") else None
-        self.reads_direct = bool(self.socket_path or self._tcp or self._ssh)
+        self._dial = None  # ssh://: makes a connection over dial-stdio, given the timeout
+        if not self.socket_path and not self._tcp and self.host.startswith("ssh://"):
+            from . import _ssh_transport  # pylint: disable=import-outside-toplevel  # only ssh:// hosts load it
+            target = _ssh_transport.ssh_target(self.host)
+            if target and params.get("use_ssh_client"):
+                self._dial = functools.partial(_ssh_transport.SSHClientConnection, target)
+            elif target:
+                self._dial = _ssh_transport.ParamikoSession(target, self._timeout).connection
+        self.reads_direct = bool(self.socket_path or self._tcp or self._dial)
         self._local = threading.local()  # each thread's kept-alive read connection
         self._sdk = None
         self._lock = threading.Lock()
@@ -401,9 +407,8 @@ class Engine:
         if connection is None:
             if self.socket_path:
                 connection = _UnixConnection(self.socket_path, self._timeout)
-            elif self._ssh:
-                connection = (self._ssh_session.connection(self._timeout) if self._ssh_session
-                              else SSHClientConnection(self._ssh, self._timeout))
+            elif self._dial:
+                connection = self._dial(self._timeout)
             else:
                 host, port = self._tcp or ("", 0)  # reads_direct: no unix socket, so a tcp address
                 port = port or (2376 if self._ssl else 2375)  # the ports the Docker CLI assumes

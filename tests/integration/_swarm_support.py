@@ -59,6 +59,8 @@ class NetnsEngine:
 
     def start(self):
         veth = f"dh17-{self.n}h"
+        # a run killed before its stop() leaves its host end behind; the namespace name is ours now, so is the link
+        _sh("ip", "link", "del", veth, check=False)
         _sh("ip", "link", "add", veth, "type", "veth", "peer", "name", f"dh17-{self.n}c")
         _sh("ip", "link", "set", f"dh17-{self.n}c", "netns", self.netns)
         _sh("ip", "addr", "add", f"10.217.{self.n}.1/24", "dev", veth)
@@ -71,6 +73,7 @@ class NetnsEngine:
         # the other namespaced engines only: no default route, so the engine's pulls (offline here) fail at once
         _sh(*inside, "route", "add", SUBNETS, "via", f"10.217.{self.n}.1")
         for path in (self.exec_root, self.data_root):
+            _unmount_under(path)  # what a killed run of the same n left
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
         more = self.dockerd_args(self) if callable(self.dockerd_args) else self.dockerd_args
@@ -126,10 +129,10 @@ class NetnsEngine:
 
 
 def _unmount_under(path):
-    """Mounts a killed daemon left under its roots (overlay layers, netns files), deepest first."""
+    """Mounts a killed daemon left under its roots (overlay layers, netns files) and on them, deepest first."""
     prefix = str(path) + "/"
     with open("/proc/self/mounts", encoding="utf-8") as mounts:
-        found = [line.split()[1] for line in mounts if line.split()[1].startswith(prefix)]
+        found = [line.split()[1] for line in mounts if line.split()[1].startswith(prefix) or line.split()[1] == str(path)]
     for mount in sorted(found, key=len, reverse=True):
         _sh("umount", "-l", mount, check=False)
 
