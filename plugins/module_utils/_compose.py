@@ -25,11 +25,11 @@ from ._container import ContainerKind
 from ._container_fields import CONTAINER_SPEC
 from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
-from ._compose_build import build_want, built, image_name, with_build_hash
+from ._compose_build import CountedBuild, build_want, built, image_name, with_build_hash
 from ._compose_model import Model, as_map, load, read_env_file
 from ._image_build import BuildKind
 from ._parse import duration_ns
-from ._plan import Action
+from ._plan import Action, describe_changes
 from ._project import Unit, _desired, _orphans, _validated, run_units
 from ._volume import VOLUME_SPEC, VolumeKind
 
@@ -464,6 +464,8 @@ def plan_project(params, environ):
                 entry.update(_network_options(key, conf))
             entry = {k: v for k, v in entry.items() if v is not None}
             p = _validated(f"{section}.{key}", spec, entry, connection)
+            if kind is VolumeKind:
+                kind = RenewedVolume if params.get("assume_yes") else KeptVolume
             units.append(Unit(kind, _desired(f"{section}.{key}", kind, p), f"{kind.kind} {real}"))
     counts = {s: replicas(s, services[s], params) for s in services}
     names = {s: ([services[s]["container_name"]] if services[s].get("container_name") else [f"{name}-{s}-{n}" for n in range(1, counts[s] + 1)])
@@ -501,7 +503,7 @@ def plan_project(params, environ):
             build = build_want(ctx, svc_name, svc, params)
             if build.name in images and images[build.name].want.hash != build.hash:
                 raise ParamError(f"{option}.build", f"builds image {build.name}, which another service builds from other inputs")
-            images.setdefault(build.name, Unit(BuildKind, build, f"image {build.name}"))
+            images.setdefault(build.name, Unit(BuildKind if params.get("ignore_build_events", True) else CountedBuild, build, f"image {build.name}"))
             built_by[svc_name] = f"image {build.name}"
             want = with_build_hash(want, build)
         if svc.get("build") is not None:
@@ -531,7 +533,8 @@ def plan_project(params, environ):
         for unit in by_service[svc_name]:
             unit.after += [(key, "built")] if key else []
             unit.kind = built(unit.kind)
-    units = [u for u in units if u.kind in (NetworkKind, VolumeKind)] + list(images.values()) + [u for u in units if u.kind not in (NetworkKind, VolumeKind)]
+    first = [u for u in units if u.kind.kind in ("network", "volume")]
+    units = first + list(images.values()) + [u for u in units if u not in first]
     return Project(name, model, units, scope, known, names, external)
 
 
@@ -611,6 +614,36 @@ def _check_cycles(services, scope):
             state[name] = 2
     for name in scope:
         visit(name, [])
+
+
+class KeptVolume(VolumeKind):
+    """The volume kind with assume_yes: false: a volume of the model that differs from the engine's (driver, options,
+    labels) is used as it is, as Compose does when its question whether to recreate it is answered no. Its plan says
+    so in `kept`; nothing is written and nothing is reported changed."""
+
+    @staticmethod
+    def plan(want, actual):
+        plan = VolumeKind.plan(dataclasses.replace(want, recreate="options-changed"), dict(actual, users=[]))
+        if any(a.verb == "recreate" for a in plan.actions):
+            plan.facts["kept"] = f"differs from the model ({describe_changes(plan.changes)}); used as it is (assume_yes: false)"
+            plan.actions, plan.changes, plan.after = [], [], plan.before
+        return plan
+
+
+class RenewedVolume(VolumeKind):
+    """The volume kind with assume_yes: true: a volume of the model that differs from the engine's is recreated (its data
+    is deleted), as Compose does when its question is answered yes. The project's containers that use it are removed
+    first; their own units make them again on the new volume."""
+
+    @staticmethod
+    def plan(want, actual):
+        users = actual["users"]
+        plan = VolumeKind.plan(dataclasses.replace(want, recreate="options-changed"), dict(actual, users=[]))
+        if any(a.verb == "recreate" for a in plan.actions):
+            removals = [Action("remove", f"container {user}", data={"container": user}, note=f"uses volume {want.name}; made again on the new one")
+                        for user in users]
+            plan.actions = removals + plan.actions
+        return plan
 
 
 class KeptContainer:

@@ -19,6 +19,7 @@ import os
 from ._compose_model import as_map
 from ._errors import ParamError
 from ._image_build import BuildKind
+from ._plan import Outcome
 
 # compose build key -> image_build option
 BUILD_KEYS = {"context": "path", "dockerfile": "dockerfile", "args": "args", "target": "target", "labels": "labels",
@@ -102,3 +103,13 @@ def built(kind):
             return kind.plan(want, actual)
         _BUILT[kind] = type(f"Built{kind.__name__}", (kind,), {"plan": staticmethod(plan)})
     return _BUILT[kind]
+
+
+class CountedBuild(BuildKind):
+    """The build kind with ignore_build_events: false: every build the task runs counts as a change, as Compose reports
+    its build events, not only a build that moved the image ID (BuildKind's own rule, which is ignore_build_events: true)."""
+
+    @staticmethod
+    def apply(client, action):
+        outcome = BuildKind.apply(client, action)
+        return Outcome(changed=True, facts=outcome.facts) if action.verb == "build" else outcome

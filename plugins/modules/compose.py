@@ -164,6 +164,29 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  ignore_build_events:
+    description:
+      - With V(true), a build counts as a change only when it moved the image's ID (a rebuild with O(build=always)
+        that made the same image, and so recreates nothing, is not a change), as M(community.docker.docker_compose_v2)
+        does by default.
+      - With V(false), every build the task runs counts as a change, as C(docker_compose_v2) counts Compose's build
+        events (it reads them from the CLI's output; this module builds through the engine and has no such events).
+    type: bool
+    default: true
+    version_added: 0.2.0
+  assume_yes:
+    description:
+      - What to do with a volume of the model that exists on the engine but differs from the model (driver, driver
+        options, labels), where C(docker compose up) asks whether to recreate it (C(-y)/C(--yes) answers yes). The
+        module never prompts.
+      - V(false) answers no, as Compose without C(--yes) does in a non-interactive run: the volume is used as it is, its
+        data kept, and nothing is reported changed; the volume's entry in RV(resources) says how it differs in C(facts.kept).
+      - V(true) answers yes, as C(--yes): the volume is recreated and its data is lost. The project's containers that
+        use it are removed first (listed as actions of the volume) and made again on the new volume; in check mode only
+        those removals are listed, the containers' plans are made when they run.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes
@@ -283,6 +306,8 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=60),
     stop_timeout=dict(type="int"),
     renew_anon_volumes=dict(type="bool", default=False),
+    ignore_build_events=dict(type="bool", default=True),
+    assume_yes=dict(type="bool", default=False),
 )
 
 

@@ -324,6 +324,13 @@ def test_build_through_image_build(engine, ansible, prefix, tmp_path):
         app = engine.containers.get(f"{prefix}-app-1")
         assert app.exec_run(["cat", "/msg", "/data/file"]).output == b"two\nkept\n"
 
+        # build: always rebuilds; the same image is no change unless ignore_build_events: false counts every build
+        app_id = engine.containers.get(f"{prefix}-app-1").id
+        always = ansible.ok("compose", {"project_src": str(src), "build": "always"})
+        assert always["changed"] is False and always["actions"] == [f"build image {image}:latest (rebuild: always; changed only if the image ID moves)"]
+        counted = ansible.ok("compose", {"project_src": str(src), "build": "always", "ignore_build_events": False})
+        assert counted["changed"] is True and engine.containers.get(f"{prefix}-app-1").id == app_id
+
         # build: never runs the image as it is; a bad build section names its key
         assert ansible.ok("compose", {"project_src": str(src), "build": "never"})["changed"] is False
         (src / "app" / "Dockerfile").unlink()
@@ -381,3 +388,38 @@ def test_edits_converge_in_place_or_by_recreate(engine, ansible, prefix):
     assert [c["field"] for c in port["changes"]] == ["published_ports"]
     app = engine.api.inspect_container(f"{prefix}-app-1")
     assert app["Id"] != first and list(app["HostConfig"]["PortBindings"]) == ["80/tcp"]
+
+
+def test_a_volume_that_differs_is_kept_or_recreated_with_assume_yes(engine, ansible, prefix):
+    def args(version, **more):
+        return dict({"project_name": prefix, "definition": {
+            "services": {"app": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "volumes": ["data:/data"]}},
+            "volumes": {"data": {"labels": {"version": version}}}}}, **more)
+
+    name, volume = f"{prefix}-app-1", f"{prefix}_data"
+    try:
+        ansible.ok("compose", args("1"))
+        engine.containers.get(name).exec_run(["sh", "-c", "echo kept > /data/f"])
+        before = state(engine, prefix)
+
+        # assume_yes: false (Compose's answer without --yes): used as it is, nothing written, the result says how it differs
+        for check in (True, False):
+            kept = ansible.ok("compose", args("2"), check=check)
+            assert kept["changed"] is False and kept["actions"] == []
+            entry = next(r for r in kept["resources"] if r["resource"] == f"volume {volume}")
+            assert "labels" in entry["facts"]["kept"] and "assume_yes" in entry["facts"]["kept"]
+        assert state(engine, prefix) == before and engine.volumes.get(volume).attrs["Labels"]["version"] == "1"
+
+        # assume_yes: true (--yes): the containers on it go, the volume is made again (its data lost), the containers too
+        predicted = ansible.ok("compose", args("2", assume_yes=True), check=True)
+        assert predicted["changed"] is True and predicted["actions"][0] == f"remove container {name} (uses volume {volume}; made again on the new one)"
+        assert predicted["actions"][1].startswith(f"recreate volume {volume}: labels") and len(predicted["actions"]) == 2
+        assert state(engine, prefix) == before
+        renewed = ansible.ok("compose", args("2", assume_yes=True))
+        assert renewed["changed"] is True
+        assert engine.volumes.get(volume).attrs["Labels"]["version"] == "2"
+        assert engine.containers.get(name).status == "running"
+        assert engine.containers.get(name).exec_run(["test", "-f", "/data/f"]).exit_code == 1
+        assert ansible.ok("compose", args("2", assume_yes=True))["changed"] is False
+    finally:
+        ansible.ok("compose", args("2", state="absent", remove_volumes=True))

@@ -170,7 +170,6 @@ def test_community_example_is_accepted(where, called, task, tmp_path):
 
 # Options our module does not have yet; a task with one fails with "Unsupported parameters" naming it (README lists them).
 OPTIONS_NOT_YET = {
-    "docker_compose_v2": {"ignore_build_events", "renew_anon_volumes", "assume_yes"},
     # deliberately absent, not "yet": the stack module deploys through the engine's API, with no Docker CLI (issue 17)
     "docker_stack": {"docker_cli", "cli_context"},
 }
