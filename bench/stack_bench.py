@@ -124,8 +124,8 @@ def main():
     finally:
         stop_engine(engine)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "stack_bench.json").write_text(json.dumps({"cli": cli_version, "engine": engine_version, "times": times,
-                                                               "args": {"sizes": args.sizes, "repeats": args.repeats}}, indent=1))
+    saved = {"cli": cli_version, "engine": engine_version, "times": times, "args": {"sizes": args.sizes, "repeats": args.repeats}}
+    (RESULTS / "stack_bench.json").write_text(json.dumps(saved, indent=1))
     write_report(times, args, cli_version, engine_version)
 
 
