@@ -338,7 +338,7 @@ class Engine:
         # reads of a tcp:// engine go straight to its address too, and those of an ssh:// engine over dial-stdio
         self._tcp = None if self.socket_path else _tcp_address(self.host)
         self._ssl = _ssl_context(params) if self._tcp and _tls_wanted(params) else None
-        self._dial = None  # ssh://: makes a connection over dial-stdio, given the timeout
+        self._dial: Any = None  # ssh://: makes a connection over dial-stdio, given the timeout
         if not self.socket_path and not self._tcp and self.host.startswith("ssh://"):
             from . import _ssh_transport  # pylint: disable=import-outside-toplevel  # only ssh:// hosts load it
             target = _ssh_transport.ssh_target(self.host)

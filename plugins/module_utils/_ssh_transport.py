@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 DIAL = "docker system dial-stdio"
@@ -43,7 +44,7 @@ class _DialConnection(http.client.HTTPConnection):
 
     def __init__(self, timeout):
         super().__init__("localhost", timeout=timeout)
-        self.ended = None
+        self.ended: Any = None  # the ssh process, or the paramiko channel
 
     def far_side_said(self):
         return ""
@@ -83,7 +84,7 @@ class SSHClientConnection(_DialConnection):
         env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "SSL_CERT_FILE")}  # as the SDK does
         try:
             # a session of its own: a Ctrl-C reaches the module, which then closes the connection, and ssh ends with it
-            self.ended = subprocess.Popen(command, stdin=theirs, stdout=theirs, stderr=subprocess.PIPE, env=env,  # pylint: disable=consider-using-with
+            self.ended = subprocess.Popen(command, stdin=theirs.fileno(), stdout=theirs.fileno(), stderr=subprocess.PIPE, env=env,  # pylint: disable=consider-using-with
                                           start_new_session=True)
         except OSError as exc:
             ours.close()

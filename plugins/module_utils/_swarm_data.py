@@ -137,9 +137,9 @@ class DataKind:
         plan.add(Action("create", f"{self.kind} {new_name}", tuple(fixed + labels), data=create))
         old_ids = [i for _n, i, _name in versions]
         for user in actual.get("users", ()):
-            plan.add(Action("update", f"service {user['name']}", data={"service": user["id"], "old_ids": old_ids, "new_name": new_name,
-                                                                        "wait": want.wait},
-                            note=f"{', '.join(user['uses'])} -> {new_name}", atomic=False))
+            repoint = {"service": user["id"], "old_ids": old_ids, "new_name": new_name, "wait": want.wait}
+            plan.add(Action("update", f"service {user['name']}", data=repoint, note=f"{', '.join(user['uses'])} -> {new_name}",
+                            atomic=False))
         keep = len(versions) + 1 if want.keep < 0 else max(want.keep, 1)
         for _n, old_id, old_name in versions[:max(len(versions) + 1 - keep, 0)]:
             plan.add(Action("remove", f"{self.kind} {old_name}", data={"id": old_id}))
