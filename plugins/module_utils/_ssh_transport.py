@@ -84,8 +84,9 @@ class SSHClientConnection(_DialConnection):
         env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "SSL_CERT_FILE")}  # as the SDK does
         try:
             # a session of its own: a Ctrl-C reaches the module, which then closes the connection, and ssh ends with it
-            self.ended = subprocess.Popen(command, stdin=theirs.fileno(), stdout=theirs.fileno(), stderr=subprocess.PIPE, env=env,  # pylint: disable=consider-using-with
-                                          start_new_session=True)
+            # pylint: disable-next=consider-using-with  # it lives as long as the connection; close() ends it
+            self.ended = subprocess.Popen(command, stdin=theirs.fileno(), stdout=theirs.fileno(), stderr=subprocess.PIPE,
+                                          env=env, start_new_session=True)
         except OSError as exc:
             ours.close()
             raise ConnectionError(f"cannot run the ssh command (use_ssh_client): {exc.strerror or exc}") from None
