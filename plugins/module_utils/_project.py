@@ -225,9 +225,10 @@ def run_project(client, params, check_mode):
     return run_units(client, units, removable, left, check_mode, params["docker_host"], params.get("parallelism"), params["project"])
 
 
-def run_units(client, units, removable, left, check_mode, host, parallelism, project):
+def run_units(client, units, removable, left, check_mode, host, parallelism, project, word="project"):
     """Converge `units` and remove `removable` (units with absent=True), in one scheduled pool; `left` lists the
-    orphans kept. Returns (result dict, failure message or None). The project and compose modules both end here."""
+    orphans kept. Returns (result dict, failure message or None, which begins with `word` and the project's name).
+    The project, compose and stack modules all end here."""
     for unit in removable:  # removals go the other way: later phases first
         later = [o for o in removable if o.kind.phase > unit.kind.phase]
         unit.after = [(o.key, "removed") for o in later]
@@ -248,10 +249,10 @@ def run_units(client, units, removable, left, check_mode, host, parallelism, pro
     if not failed:
         return result, None
     applied = [r["resource"] for r in results if r["status"] == "ok" and r["changed"]]
-    return result, _failure(project, failed, len(results), applied)
+    return result, _failure(f"{word} {project}", failed, len(results), applied)
 
 
-def _failure(project, failed, total, applied):
+def _failure(whole, failed, total, applied):
     """One message for the failed resources; an error they share (the engine went away) is said once."""
     by_error: dict[str, list] = {}
     for r in failed:
@@ -260,7 +261,7 @@ def _failure(project, failed, total, applied):
             error = error[error.index(UNREACHABLE):].split(": ")[0]
         by_error.setdefault(f"{r['status']}: {error}", []).append(r["resource"])
     lines = [f"{', '.join(keys)}: {error}" for error, keys in by_error.items()]
-    return (f"project {project}: {len(failed)} of {total} resources did not converge; "
+    return (f"{whole}: {len(failed)} of {total} resources did not converge; "
             f"applied: {', '.join(applied) or 'nothing'}. " + " | ".join(lines))
 
 

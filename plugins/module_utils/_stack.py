@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from typing import Any
 
 from ._client import CONNECTION_ARGS
 from ._compose import Context, _environment, _extra_hosts, _healthcheck, _path, _text
@@ -27,6 +28,8 @@ from ._network import NETWORK_SPEC, NetworkKind
 from ._project import Unit, _desired, _validated
 from ._swarm_data import CONFIG, CONFIG_SPEC, SECRET, SECRET_SPEC
 from ._swarm_service import SERVICE_SPEC, ServiceKind
+
+_SPEC: dict[str, Any] = SERVICE_SPEC  # the service module's options, read as the argument spec they are
 
 NAMESPACE = "com.docker.stack.namespace"
 IMAGE_LABEL = "com.docker.stack.image"  # the CLI's record of the image the service was deployed with
@@ -40,7 +43,7 @@ DATA_KEYS = {"secrets": {"name", "external", "file", "environment", "labels"},
 MAPPED = {"image", "command", "entrypoint", "environment", "env_file", "labels", "deploy", "ports", "networks", "volumes",
           "secrets", "configs", "healthcheck"}
 # service keys that are a service module option of their own once SERVICE_SPEC has it: key -> (option, converter)
-OPTIONAL = {
+OPTIONAL: dict[str, tuple[str, Any]] = {
     "user": ("user", str), "working_dir": ("working_dir", str), "hostname": ("hostname", str),
     "stop_grace_period": ("stop_grace_period", str), "stop_signal": ("stop_signal", str),
     "dns": ("dns", lambda v: [v] if isinstance(v, str) else [str(i) for i in v]),
@@ -52,7 +55,7 @@ OPTIONAL = {
     "extra_hosts": ("hosts", lambda v: _extra_hosts("extra_hosts", v)),
     "logging": ("logging", lambda v: {"driver": v.get("driver"), "options": v.get("options")}),
 }
-DEPLOY_OPTIONAL = {"endpoint_mode": ("endpoint_mode", str)}
+DEPLOY_OPTIONAL: dict[str, tuple[str, Any]] = {"endpoint_mode": ("endpoint_mode", str)}
 # service option -> the service key it comes from, so a message of the service kind names the key of the file
 ORIGIN = {"image": "image", "command": "entrypoint", "args": "command", "env": "environment", "container_labels": "labels",
           "labels": "deploy.labels", "mode": "deploy.mode", "replicas": "deploy.replicas", "publish": "ports",
@@ -88,6 +91,7 @@ def load_model(params, environ):
     data: dict = {}
     working_dir = None
     for i, item in enumerate(items):
+        one: dict[str, Any]
         if isinstance(item, str):
             one = {"files": [item]}
         elif isinstance(item, dict):
@@ -135,13 +139,13 @@ def _real_names(stack, data):
     names: dict = {}
     external: dict = {"networks": {}, "volumes": {}, "secrets": {}, "configs": {}}
     for section in external:
-        declared = dict(data.get(section) or {})
+        declared: dict[str, Any] = dict(data.get(section) or {})
         if section == "networks":
             declared = dict({"default": None}, **declared)
         names[section] = {}
         for key, conf in declared.items():
             conf = conf or {}
-            ext = conf.get("external")
+            ext: Any = conf.get("external")
             if isinstance(ext, dict):  # the old form, external: {name: ...}
                 ext, conf = True, dict(conf, name=ext.get("name") or conf.get("name"))
             real = str(conf.get("name") or (key if ext else f"{stack}_{key}"))
@@ -206,7 +210,7 @@ MOUNT_EXTRAS = {("volume", "nocopy"): "no_copy", ("bind", "propagation"): "propa
 
 def _mount_extras(at, spec):
     """volume.nocopy, bind.propagation, tmpfs.size and tmpfs.mode of the long syntax, as the service module's options."""
-    known = (SERVICE_SPEC["mounts"].get("options") or {})
+    known = (_SPEC["mounts"].get("options") or {})
     out = {}
     for part in ("volume", "bind", "tmpfs"):
         for key, value in (spec.get(part) or {}).items():
@@ -220,7 +224,7 @@ def _mount_extras(at, spec):
 def _volume_options(stack, key, conf):
     """A top-level volume's driver, driver_opts and labels, as the mount's options (the node's engine makes the volume
     with them), with the stack's label as the CLI gives it, once the service module has mount labels."""
-    known = (SERVICE_SPEC["mounts"].get("options") or {})
+    known = (_SPEC["mounts"].get("options") or {})
     out: dict = {"labels": {NAMESPACE: stack}} if "labels" in known else {}
     if conf.get("driver") or conf.get("driver_opts"):
         if "driver_config" not in known:
@@ -321,7 +325,7 @@ def _deploy(where, deploy, opts):
     for key, value in deploy.items():
         at = f"{where}.{key}"
         if key == "mode":
-            modes = [m for m in ("replicated", "global", "replicated-job", "global-job") if m in SERVICE_SPEC["mode"].get("choices", ())]
+            modes = [m for m in ("replicated", "global", "replicated-job", "global-job") if m in _SPEC["mode"].get("choices", ())]
             if value not in modes:
                 raise ParamError(at, f"{value!r} is not supported by stack ({', '.join(modes)})")
             opts["mode"] = value
@@ -338,14 +342,14 @@ def _deploy(where, deploy, opts):
                         raise unsupported(f"{at}.{part}.{k}")
                 opts[part] = {k: (float(v) if k == "cpus" else str(v)) for k, v in (limits or {}).items()}
         elif key in ("restart_policy", "update_config", "rollback_config"):
-            allowed = SERVICE_SPEC["restart_config" if key == "restart_policy" else key]["options"]
+            allowed = _SPEC["restart_config" if key == "restart_policy" else key]["options"]
             for k in value or {}:
                 if k not in allowed:
                     raise unsupported(f"{at}.{k}")
             opts["restart_config" if key == "restart_policy" else key] = {
                 k: (str(v) if allowed[k]["type"] == "str" else v) for k, v in (value or {}).items()}
         elif key == "placement":
-            known = SERVICE_SPEC["placement"]["options"]
+            known = _SPEC["placement"]["options"]
             for k in value or {}:
                 if k not in ("constraints", "preferences") and not (k == "max_replicas_per_node" and "replicas_max_per_node" in known):
                     raise unsupported(f"{at}.{k}")
@@ -367,7 +371,7 @@ def service_options(ctx, stack, key, svc, names):
     if not svc.get("image"):
         raise ParamError(f"{where}.image", "is needed (a stack does not build images)")
     label = {NAMESPACE: stack}
-    opts = {"name": f"{stack}_{key}", "state": "present", "image": str(svc["image"])}
+    opts: dict[str, Any] = {"name": f"{stack}_{key}", "state": "present", "image": str(svc["image"])}
     if svc.get("entrypoint") is not None:
         opts["command"] = [str(v) for v in svc["entrypoint"]]
     if svc.get("command") is not None:
@@ -398,7 +402,8 @@ def _service_want(stack_name, key, opts, connection):
     except ParamError as exc:
         option = exc.option[len(where) + 1:] if exc.option.startswith(where + ".") else exc.option
         head, sep, rest = option.partition(".")
-        head, index, tail = re.match(r"([^\[]*)(\[\d+\])?(.*)", head).groups()
+        found = re.match(r"([^\[]*)(\[\d+\])?(.*)", head)
+        head, index, tail = found.groups() if found else (head, None, "")
         if option == where:  # the argument spec's own message names the option
             raise ParamError(where, exc.why) from None
         raise ParamError(f"{where}.{ORIGIN.get(head, head)}{index or ''}{tail}{sep}{rest}", exc.why) from None

@@ -225,7 +225,7 @@ def run_stack(client, params, check_mode, environ=None):
         return RetriedRemoval(kind, params.get("absent_retries") or 0, params.get("absent_retries_interval") or 1)
 
     remove, left = _removals(client, params, stack, units, retried)
-    result, failure = run_units(client, units, remove, left, check_mode, host, None, stack.name)
+    result, failure = run_units(client, units, remove, left, check_mode, host, None, stack.name, word="stack")
     return dict(result, **summary(stack, result)), failure
 
 
