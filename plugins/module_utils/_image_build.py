@@ -24,10 +24,6 @@ from ._image import Ref, check_platform, local_image, parse_ref
 from ._parse import size_bytes, string_map
 from ._plan import Action, Change, Outcome, Plan
 
-try:
-    from docker.utils.build import exclude_paths
-except ImportError:  # reported by the runner
-    exclude_paths = None
 
 HASH_LABEL = "dockhand.build-hash"
 HASH_VERSION = 1
@@ -47,6 +43,8 @@ def context_entries(path, dockerfile_in_context):
     """[(relative path, type, mode, content sha256 or link target)] for every path the build would send, sorted.
 
     Modification times and owners are left out: touching a file does not make a new image."""
+    # the SDK (docker, requests, urllib3: 0.1-0.4 s) loads only when a context is hashed, not with every compose task
+    from docker.utils.build import exclude_paths
     entries = []
     for rel in sorted(exclude_paths(os.path.abspath(path), dockerignore_patterns(path), dockerfile=dockerfile_in_context)):
         full = os.path.join(path, rel)
