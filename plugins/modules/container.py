@@ -104,7 +104,8 @@ options:
   volumes:
     description:
     - 'Volumes in short syntax: C(name:/data) (named volume), C(/host/path:/data:ro) (bind mount), C(/data) (anonymous volume).'
-    - An anonymous volume may carry a mode, as C(/data:ro); C(/data:rw) is the same as C(/data).
+    - An anonymous volume takes no mode but V(rw) (C(/data:rw) is the same as C(/data)); the engine refuses C(/data:ro),
+      so a read-only one is a O(mounts) entry of type V(volume) with no O(mounts[].source) and O(mounts[].read_only=true).
     type: list
     elements: str
   mounts:
