@@ -19,6 +19,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from ._client import load_sdk
 from ._errors import EngineError, ParamError
 from ._image import Ref, check_platform, local_image, parse_ref
 from ._parse import size_bytes, string_map
@@ -44,7 +45,7 @@ def context_entries(path, dockerfile_in_context):
 
     Modification times and owners are left out: touching a file does not make a new image."""
     # the SDK (docker, requests, urllib3: 0.1-0.4 s) loads only when a context is hashed, not with every compose task
-    from docker.utils.build import exclude_paths
+    exclude_paths = load_sdk().utils.exclude_paths
     entries = []
     for rel in sorted(exclude_paths(os.path.abspath(path), dockerignore_patterns(path), dockerfile=dockerfile_in_context)):
         full = os.path.join(path, rel)
