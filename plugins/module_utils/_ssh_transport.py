@@ -84,7 +84,7 @@ class SSHClientConnection(_DialConnection):
         env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "SSL_CERT_FILE")}  # as the SDK does
         try:
             # a session of its own: a Ctrl-C reaches the module, which then closes the connection, and ssh ends with it
-            # pylint: disable-next=consider-using-with  # it lives as long as the connection; close() ends it
+            # pylint: disable-next=consider-using-with  # it lives as long as the connection: closing the socket ends it
             self.ended = subprocess.Popen(command, stdin=theirs.fileno(), stdout=theirs.fileno(), stderr=subprocess.PIPE,
                                           env=env, start_new_session=True)
         except OSError as exc:
@@ -121,7 +121,10 @@ class ParamikoSession:
         params = {"hostname": hostname, "port": port, "username": user, "timeout": self.timeout}
         config_file = os.path.expanduser("~/.ssh/config")
         if os.path.exists(config_file):
-            config = paramiko.SSHConfig.from_path(config_file).lookup(hostname)
+            parsed = paramiko.SSHConfig()  # SSHConfig.from_path is paramiko 2.7+; the SDK takes 2.4.3
+            with open(config_file, encoding="utf-8") as handle:
+                parsed.parse(handle)
+            config = parsed.lookup(hostname)
             if "proxycommand" in config:
                 params["sock"] = paramiko.ProxyCommand(config["proxycommand"])
             params["hostname"] = config.get("hostname", hostname)
