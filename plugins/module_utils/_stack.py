@@ -23,6 +23,7 @@ from typing import Any
 from ._client import CONNECTION_ARGS
 from ._compose import Context, _environment, _extra_hosts, _healthcheck, _path, _text
 from ._compose_model import as_map, load, merge
+from ._container_fields import parse_port
 from ._errors import ParamError
 from ._network import NETWORK_SPEC, NetworkKind
 from ._project import Unit, _desired, _validated
@@ -174,17 +175,15 @@ def _ports(where, ports):
                         "published_port": None if published in (None, "") else _port_number(f"{at}.published", published),
                         "protocol": spec.get("protocol") or "tcp", "mode": mode})
             continue
-        text, _sep, protocol = str(spec).partition("/")
-        parts = text.split(":")
-        if len(parts) > 2:
-            raise ParamError(at, f"{spec!r}: a host IP is not supported by stack (a Swarm port is published on every "
-                                 "address of the nodes)")
-        targets = _port_range(at, parts[-1])
-        published = _port_range(at, parts[0]) if len(parts) == 2 and parts[0] else [None] * len(targets)
-        if len(published) != len(targets):
-            raise ParamError(at, f"{spec!r}: the published and target ranges differ in length")
-        out += [{"target_port": t, "published_port": p, "protocol": protocol or "tcp", "mode": "ingress"}
-                for p, t in zip(published, targets)]
+        for mapping in parse_port(at, spec):  # the container module's parser: "ip:published:target/protocol", one a port
+            ip, host, target = mapping.rsplit(":", 2)
+            if ip:
+                raise ParamError(at, f"{spec!r}: a host IP is not supported by stack (a Swarm port is published on every "
+                                     "address of the nodes)")
+            if "-" in host:
+                raise ParamError(at, f"{spec!r}: a range of published ports for one target is not supported by stack")
+            port, _sep, protocol = target.partition("/")
+            out.append({"target_port": int(port), "published_port": int(host) if host else None, "protocol": protocol, "mode": "ingress"})
     return out
 
 
@@ -193,14 +192,6 @@ def _port_number(where, value):
         return int(value)
     except (TypeError, ValueError):
         raise ParamError(where, f"{value!r} is not a port number") from None
-
-
-def _port_range(where, text):
-    low, _sep, high = text.partition("-")
-    low_n, high_n = _port_number(where, low), _port_number(where, high or low)
-    if high_n < low_n:
-        raise ParamError(where, f"{text!r} is not a port range (low-high)")
-    return list(range(low_n, high_n + 1))
 
 
 # long syntax of a service's volume: key.sub -> the service module's mount option (honoured when SERVICE_SPEC has it)
