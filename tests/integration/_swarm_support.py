@@ -175,6 +175,15 @@ def stop_engine(engine):
         _forward(engine.n, False)
 
 
+def spec_of(manager, name):
+    """(version index, spec) of a service of the swarm, or None when there is none of that name."""
+    try:
+        data = manager.client.api.inspect_service(name)
+    except docker.errors.NotFound:
+        return None
+    return data["Version"]["Index"], data["Spec"]
+
+
 def init_swarm(engine):
     engine.client.swarm.init(advertise_addr=engine.address, listen_addr=f"{engine.address}:2377")
     return engine

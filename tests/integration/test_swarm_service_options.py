@@ -10,15 +10,7 @@ import time
 import docker
 import pytest
 
-from _swarm_support import BASE_IMAGE, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
-
-
-def spec_of(manager, name):
-    try:
-        data = manager.client.api.inspect_service(name)
-    except docker.errors.NotFound:
-        return None
-    return data["Version"]["Index"], data["Spec"]
+from _swarm_support import BASE_IMAGE, spec_of, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
 
 
 def task_container(manager, name):
