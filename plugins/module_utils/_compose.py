@@ -21,7 +21,7 @@ import os
 import re
 
 from ._client import CONNECTION_ARGS, engine_errors
-from ._container import ContainerKind
+from ._container import ContainerKind, ContainerWant
 from ._container_fields import CONTAINER_SPEC
 from ._errors import EngineError, ParamError
 from ._network import NETWORK_SPEC, NetworkKind
@@ -533,6 +533,7 @@ def plan_project(params, environ):
         for unit in by_service[svc_name]:
             unit.after += [(key, "built")] if key else []
             unit.kind = built(unit.kind)
+    _renewals(units, services, scope, by_service, volumes)
     first = [u for u in units if u.kind.kind in ("network", "volume")]
     units = first + list(images.values()) + [u for u in units if u not in first]
     return Project(name, model, units, scope, known, names, external)
@@ -644,6 +645,54 @@ class RenewedVolume(VolumeKind):
                         for user in users]
             plan.actions = removals + plan.actions
         return plan
+
+
+def _renewals(units, services, scope, by_service, volumes):
+    """With assume_yes: true, each container on a volume of the model that may be recreated (RenewedVolume) knows that
+    volume's desired state, so its own plan sees what the volume's plan does to it (renewing())."""
+    renewable = {u.want.name: u.want for u in units if u.kind is RenewedVolume}
+    for name in scope if renewable else ():
+        keys = {v.get("source") if isinstance(v, dict) else str(v).split(":", 1)[0] for v in services[name].get("volumes") or []}
+        wants = tuple(renewable[volumes[k]] for k in sorted(k for k in keys if k in volumes) if volumes[k] in renewable)
+        for unit in by_service[name] if wants else ():
+            fields = {f.name: getattr(unit.want, f.name) for f in dataclasses.fields(unit.want)}
+            unit.want = RenewingWant(**dict(fields, renewing=wants))
+            unit.kind = renewing(unit.kind)
+
+
+@dataclasses.dataclass(frozen=True)
+class RenewingWant(ContainerWant):
+    renewing: tuple = ()  # the VolumeWants (RenewedVolume) of the volumes of the model the container mounts
+
+
+_RENEWING: dict = {}
+
+
+def renewing(kind):
+    """`kind` (a container kind of compose) for a container on volumes that assume_yes: true may recreate. When a
+    volume's plan removes the container before it recreates the volume, the container's plan is made as the real run
+    makes it once that happened: the container is absent, so it is created (and started) on the new volume. In check
+    mode, which writes nothing, that is what predicts the re-creation; in a real run the volume was already renewed by
+    the time the container is read (volumes converge first), so the plan is the same."""
+    if kind not in _RENEWING:
+        def read(client, want):
+            actual = kind.read(client, want)
+            actual["removed_by"] = []
+            for volume in want.renewing if actual["container"] else ():
+                try:  # read once per task: every container on the volume reads it after the volume's own unit converged
+                    plan = RenewedVolume.plan(volume, client.shared(("volume", volume.name), lambda v=volume: VolumeKind.read(client, v)))
+                except ParamError:  # the volume's own unit fails saying why, and this one is skipped
+                    continue
+                if any(a.data.get("container") == want.name for a in plan.actions):
+                    actual["removed_by"].append(volume.name)
+            return actual
+
+        def plan(want, actual):
+            if actual.get("removed_by"):
+                actual = dict(actual, container=None, managed={}, container_ids={})
+            return kind.plan(want, actual)
+        _RENEWING[kind] = type(f"Renewing{kind.__name__}", (kind,), {"read": staticmethod(read), "plan": staticmethod(plan)})
+    return _RENEWING[kind]
 
 
 class KeptContainer:

@@ -182,8 +182,8 @@ options:
       - "V(false) answers no, as Compose without C(--yes) does in a non-interactive run: the volume is used as it is, its
         data kept, and nothing is reported changed; the volume's entry in RV(resources) says how it differs in C(facts.kept)."
       - "V(true) answers yes, as C(--yes): the volume is recreated and its data is lost. The project's containers that
-        use it are removed first (listed as actions of the volume) and made again on the new volume; in check mode only
-        those removals are listed, the containers' plans are made when they run."
+        use it are removed first (listed as actions of the volume) and made again on the new volume. Check mode lists the
+        same actions as the real run: the removals, the volume's recreate, and the containers created and started again."
     type: bool
     default: false
     version_added: 0.2.0

@@ -390,6 +390,41 @@ def test_edits_converge_in_place_or_by_recreate(engine, ansible, prefix):
     assert app["Id"] != first and list(app["HostConfig"]["PortBindings"]) == ["80/tcp"]
 
 
+def test_check_mode_predicts_what_assume_yes_does(engine, ansible, prefix):
+    """A volume that differs, with assume_yes: true: check mode lists the removals of the containers on it, the volume's
+    recreate and the containers made again (one of them with an edit of its own), exactly as the real run does them;
+    a service not on the volume is left alone."""
+    def args(version, mode):
+        return {"project_name": prefix, "assume_yes": True, "definition": {
+            "services": {
+                "app": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "scale": 2, "environment": {"MODE": mode},
+                        "volumes": ["data:/data", "logs:/logs"]},
+                "side": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "volumes": [{"type": "volume", "source": "logs",
+                                                                                                             "target": "/logs"}]},
+                "other": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s"}},
+            "volumes": {"data": {"labels": {"version": version}}, "logs": {}}}}
+
+    def snapshot():
+        volumes = engine.volumes.list(filters={"label": f"{PROJECT}={prefix}"})
+        return state(engine, prefix), sorted((v.name, v.attrs["CreatedAt"], v.attrs["Labels"]) for v in volumes)
+
+    apps, volume = [f"{prefix}-app-1", f"{prefix}-app-2"], f"{prefix}_data"
+    try:
+        ansible.ok("compose", args("1", "a"))
+        other = engine.containers.get(f"{prefix}-other-1").id
+        side = engine.containers.get(f"{prefix}-side-1").id
+        check = ansible.converge("compose", args("2", "b"), snapshot)
+        assert check["actions"][:3] == [f"remove container {n} (uses volume {volume}; made again on the new one)" for n in apps] + \
+            [check["actions"][2]] and check["actions"][2].startswith(f"recreate volume {volume}: labels")
+        assert check["actions"][3:] == [a for n in apps for a in (f"create container {n} (from {IMAGE})", f"start container {n}")]
+        assert check.applied["changed"] is True and check.applied["actions"] == check["actions"]
+        assert engine.volumes.get(volume).attrs["Labels"]["version"] == "2"
+        assert all("MODE=b" in engine.containers.get(n).attrs["Config"]["Env"] for n in apps)
+        assert engine.containers.get(f"{prefix}-other-1").id == other and engine.containers.get(f"{prefix}-side-1").id == side
+    finally:
+        ansible.ok("compose", dict(args("2", "b"), state="absent", remove_volumes=True))
+
+
 def test_a_volume_that_differs_is_kept_or_recreated_with_assume_yes(engine, ansible, prefix):
     def args(version, **more):
         return dict({"project_name": prefix, "definition": {
@@ -410,13 +445,15 @@ def test_a_volume_that_differs_is_kept_or_recreated_with_assume_yes(engine, ansi
             assert "labels" in entry["facts"]["kept"] and "assume_yes" in entry["facts"]["kept"]
         assert state(engine, prefix) == before and engine.volumes.get(volume).attrs["Labels"]["version"] == "1"
 
-        # assume_yes: true (--yes): the containers on it go, the volume is made again (its data lost), the containers too
+        # assume_yes: true (--yes): the containers on it go, the volume is made again (its data lost), the containers too;
+        # check mode lists all of it, as the real run does it
         predicted = ansible.ok("compose", args("2", assume_yes=True), check=True)
         assert predicted["changed"] is True and predicted["actions"][0] == f"remove container {name} (uses volume {volume}; made again on the new one)"
-        assert predicted["actions"][1].startswith(f"recreate volume {volume}: labels") and len(predicted["actions"]) == 2
+        assert predicted["actions"][1].startswith(f"recreate volume {volume}: labels")
+        assert predicted["actions"][2:] == [f"create container {name} (from {IMAGE})", f"start container {name}"]
         assert state(engine, prefix) == before
         renewed = ansible.ok("compose", args("2", assume_yes=True))
-        assert renewed["changed"] is True
+        assert renewed["changed"] is True and renewed["actions"] == predicted["actions"]
         assert engine.volumes.get(volume).attrs["Labels"]["version"] == "2"
         assert engine.containers.get(name).status == "running"
         assert engine.containers.get(name).exec_run(["test", "-f", "/data/f"]).exit_code == 1

@@ -263,3 +263,23 @@ def test_build_section_to_image_build(tmp_path):
     with pytest.raises(ParamError) as err:
         _compose_build.build_want(ctx, "web", {"build": "missing"}, {})
     assert err.value.option == "services.web.build.context"
+
+
+def test_assume_yes_containers_on_a_renewed_volume_plan_as_made_again(tmp_path):
+    """With assume_yes: true, a container on a volume of the model knows the volume's desired state; when the volume's
+    plan removes the container, the container's own plan creates and starts it (what the real run does after)."""
+    params = {"project_name": "p", "assume_yes": True, "definition": {
+        "services": {"app": {"image": "busybox", "volumes": ["data:/data", "./here:/here"]}, "other": {"image": "busybox"}},
+        "volumes": {"data": {}}}}
+    units = {u.key: u for u in _compose.plan_project(params, {}).units}
+    app, other = units["container p-app-1"], units["container p-other-1"]
+    assert app.kind.__name__ == "RenewingContainerKind" and [v.name for v in app.want.renewing] == ["p_data"]
+    assert other.kind is _compose.ContainerKind
+    kept = {u.key: u for u in _compose.plan_project(dict(params, assume_yes=False), {}).units}["container p-app-1"]
+    assert kept.kind is _compose.ContainerKind
+
+    have = {"Name": "/p-app-1", "Config": {"Image": "busybox", "Labels": {}}, "State": {"Running": True}, "HostConfig": {}}
+    actual = {"container": have, "image": {"Id": "sha256:1", "Config": {}}, "remote_digest": None, "remote_error": None,
+              "missing_networks": [], "managed": {}, "container_ids": {}, "inspect": have, "removed_by": ["p_data"]}
+    plan = app.kind.plan(app.want, actual)
+    assert plan.describe() == ["create container p-app-1 (from busybox)", "start container p-app-1"]
