@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the collection's documentation site: antsibull-docs writes the RST of every plugin page from the staged
-# collection, and Sphinx (with the Ansible theme, warnings as errors) renders the HTML; makes sure headless Chromium
-# (Debian's chromium) is there for tests/ecosystem/test_docs_site.py. Prints the HTML directory.
+# Builds the collection's documentation site: antsibull-docs writes the RST of every plugin page and of the extra docs
+# (docs/docsite, linted first) from the staged collection, and Sphinx (with the Ansible theme, warnings as errors)
+# renders the HTML; makes sure headless Chromium (Debian's chromium) is there for tests/ecosystem/test_docs_site.py.
+# Prints the HTML directory.
 # The tools venv (antsibull-docs, Sphinx) comes from ci/core_matrix.sh. Output: $DOCKHAND_DOCS (default /tmp/dockhand-docs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,11 @@ fi
 DOCKHAND_STAGE="$OUT/collections" bash "$ROOT/ci/stage.sh" >/dev/null
 rm -rf "$OUT/site" && mkdir -p "$OUT/site"
 export ANSIBLE_COLLECTIONS_PATH="$OUT/collections" PATH="$tools:$PATH"
+# the extra docs (docs/docsite: the migration guide): extra-docs.yml, labels, rstcheck, and every reference to this
+# collection's plugins, options and return values
+(cd "$OUT/collections/ansible_collections/dockhand/docker" \
+  && antsibull-docs lint-collection-docs --check-extra-docs-refs --validate-collection-refs self . >"$OUT/lint.log" 2>&1) \
+  || { echo "docs_site: ERROR antsibull-docs lint-collection-docs:" >&2; tail -n 40 "$OUT/lint.log" >&2; exit 1; }
 antsibull-docs sphinx-init --use-current --dest-dir "$OUT/site" dockhand.docker >/dev/null
 cd "$OUT/site"
 # as the generated build.sh, but without -W: offline, Sphinx cannot fetch docs.ansible.com's and docs.python.org's

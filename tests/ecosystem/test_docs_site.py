@@ -2,20 +2,26 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The docs site (ci/docs_site.sh: antsibull-docs and Sphinx) in headless Chromium: the container module's page lays out
 its options table with a row for every option ansible-doc knows, and the screenshot shows the table's header where
-the layout puts it (so the theme's CSS was loaded and the page is not blank)."""
+the layout puts it (so the theme's CSS was loaded and the page is not blank). The migration guide (the extra docs page
+docs/docsite/rst/migration.rst) is in the site with every row of its tables, a module table row for every
+community.docker module we cover, and links that land on our plugin pages' anchors."""
 
 import json
 import os
 import re
 import struct
 import subprocess
+import sys
 import zlib
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "ci"))
+import community_docker  # noqa: E402  pylint: disable=wrong-import-position  # ci/community_docker.py fetches it once
 WIDTH = 1280
 # Loads the page in a frame, then writes where the options table and its header row are, and the header's colour
 PROBE = """<html><body style="margin:0"><iframe id="f" src="%s" width="%d" height="%d" style="border:0"></iframe><script>
@@ -123,3 +129,74 @@ def test_the_container_page_renders_its_options_table(tools_env, site, tmp_path)
     pixel = tuple(rows[y][x * size:x * size + 3])
     assert all(abs(p - q) <= 8 for p, q in zip(pixel, colour)), (pixel, colour)
     assert tuple(rows[y][(int(left) - 20) * size:(int(left) - 20) * size + 3]) != colour  # the header is the table's, not the page's
+
+
+class Tables(HTMLParser):
+    """The tables of a page as rows of cells, each cell (its text, [(link text, href), ...]); and every id and href."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.ids, self.hrefs, self._link, self._open = [], set(), [], None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "table":
+            self.tables.append([])
+            self._open = True
+        elif tag == "tr" and self._open:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self._open:
+            self.tables[-1][-1].append(["", []])
+        elif tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+            self._link = ["", attrs["href"]]
+
+    def handle_endtag(self, tag):
+        self._open = self._open and tag != "table"
+        if tag == "a" and self._link is not None:
+            if self._open and self.tables[-1] and self.tables[-1][-1]:
+                self.tables[-1][-1][-1][1].append(tuple(self._link))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link[0] += data
+        if self._open and self.tables[-1] and self.tables[-1][-1]:
+            self.tables[-1][-1][-1][0] += data
+
+
+def parsed(path):
+    page = Tables()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_the_migration_page_renders_its_tables(site):
+    docs = Path(site, "collections", "dockhand", "docker")
+    assert "docsite/migration.html" in parsed(docs / "index.html").hrefs  # the collection's index lists the guide
+    page = parsed(docs / "docsite" / "migration.html")
+
+    # every list-table of the source, with all its rows (header row included)
+    source = (ROOT / "docs" / "docsite" / "rst" / "migration.rst").read_text(encoding="utf-8")
+    rows = [sum(1 for line in table.splitlines() if line.startswith("   * -")) for table in source.split(".. list-table::")[1:]]
+    assert [len(table) for table in page.tables] == rows
+
+    # the module table: a row for each community.docker module we cover, linking to our module's page
+    modules = {" ".join(row[0][0].split()): row[1][1] for row in page.tables[0][1:]}
+    for theirs, ours in community_docker.DOCKHAND_MODULES.items():
+        links = modules.get(f"community.docker.{theirs}")
+        assert links is not None, f"no row for community.docker.{theirs}"
+        assert any(text.strip() == f"dockhand.docker.{ours}" and href.startswith(f"../{ours}_module.html#") for text, href in links), links
+
+    # every link of the tables lands on an anchor of one of our plugin pages (module, option, return value)
+    checked = {}
+    for href in (href for table in page.tables for row in table for cell in row for _, href in cell[1]):
+        target, _, anchor = href.partition("#")
+        assert re.fullmatch(r"\.\./\w+_(module|connection|inventory)\.html", target) and anchor, href
+        if target not in checked:
+            checked[target] = parsed(docs / target[3:]).ids
+        assert anchor in checked[target], href
+    modules = {f"../{path.stem}_module.html" for path in (ROOT / "plugins" / "modules").glob("*.py")}
+    assert set(checked) == modules | {"../api_connection.html", "../containers_inventory.html"}  # each of ours once at least
