@@ -30,7 +30,7 @@ from ._compose_model import Model, as_map, load, read_env_file
 from ._image_build import BuildKind
 from ._parse import duration_ns
 from ._plan import Action, describe_changes
-from ._project import Unit, _desired, _orphans, _validated, run_units
+from ._project import Unit, _desired, _orphans, _validated, run_units, summarised
 from ._volume import VOLUME_SPEC, VolumeKind
 
 PROJECT = "com.docker.compose.project"
@@ -779,31 +779,5 @@ def run_compose(client, params, check_mode, environ=None):
     _check_external(client, project, params.get("docker_host"))
     remove, left = _removals(client, params, dataclasses.replace(project, units=units))
     result, failure = run_units(client, units, remove, left, check_mode, params.get("docker_host"), None, project.name)
-    return dict(result, **summary(project, result)), failure
-
-
-def summary(project, result):
-    """The keys docker_compose_v2 returns (containers, networks, volumes) and the changes of every resource."""
-    out: dict = {"project_name": project.name, "containers": [], "networks": [], "volumes": [], "changes": []}
-    service_of = {f"container {n}": s for s, names in project.names.items() for n in names}
-    for entry in result["resources"]:
-        data = entry.get("inspect") or {}
-        out["changes"] += [dict(c, resource=entry["resource"]) for c in entry.get("changes") or []]
-        kind = entry["resource"].split(" ", 1)[0]
-        if not data:
-            continue
-        if kind == "container":
-            state = data.get("State") or {}
-            out["containers"].append({
-                "ID": data.get("Id"), "Name": data.get("Name", "").lstrip("/"), "Image": (data.get("Config") or {}).get("Image"),
-                "Service": service_of.get(entry["resource"]), "State": state.get("Status"),
-                "Health": (state.get("Health") or {}).get("Status", ""), "ExitCode": state.get("ExitCode"),
-                "Publishers": [{"URL": b.get("HostIp"), "PublishedPort": int(b.get("HostPort") or 0), "TargetPort": int(p.split("/")[0]),
-                                "Protocol": p.split("/")[1]}
-                               for p, binds in ((data.get("NetworkSettings") or {}).get("Ports") or {}).items() for b in binds or []]})
-        elif kind == "network":
-            out["networks"].append({"Name": data.get("Name"), "ID": data.get("Id"), "Driver": data.get("Driver"), "Labels": data.get("Labels")})
-        elif kind == "volume":
-            out["volumes"].append({"Name": data.get("Name"), "Driver": data.get("Driver"), "Labels": data.get("Labels"),
-                                   "Mountpoint": data.get("Mountpoint")})
-    return out
+    changes = [dict(c, resource=r["resource"]) for r in result["resources"] for c in r.get("changes") or []]
+    return dict(summarised(result, params.get("return_inspect")), project_name=project.name, changes=changes), failure

@@ -222,7 +222,37 @@ def run_project(client, params, check_mode):
     removable = [o for o in orphans if params["state"] == "absent" or params.get("remove_orphans")]
     removable = [o for o in removable if o.kind is not VolumeKind or params.get("purge_volumes")]
     left = [o.key for o in orphans if o not in removable]
-    return run_units(client, units, removable, left, check_mode, params["docker_host"], params.get("parallelism"), params["project"])
+    result, failure = run_units(client, units, removable, left, check_mode, params["docker_host"], params.get("parallelism"),
+                                params["project"])
+    return summarised(result, params.get("return_inspect")), failure
+
+
+def summarised(result, return_inspect):
+    """The result with docker_compose_v2's lists of the resources after the run (containers, networks, volumes), built
+    from each entry's inspect; the entries keep their full inspect only with return_inspect. A container's inspect is
+    about 150 values, which the module's exit and the controller walk and copy: most of an unchanged container's cost."""
+    out: dict = {"containers": [], "networks": [], "volumes": []}
+    for entry in result["resources"]:
+        data = entry["inspect"] if return_inspect else entry.pop("inspect")
+        kind = entry["resource"].split(" ", 1)[0]
+        if not data:
+            continue
+        if kind == "container":
+            state = data.get("State") or {}
+            ports = (data.get("NetworkSettings") or {}).get("Ports") or {}
+            labels = (data.get("Config") or {}).get("Labels") or {}
+            out["containers"].append({
+                "ID": data.get("Id"), "Name": data.get("Name", "").lstrip("/"), "Image": (data.get("Config") or {}).get("Image"),
+                "Service": labels.get("com.docker.compose.service") or labels.get(SERVICE_LABEL), "State": state.get("Status"),
+                "Health": (state.get("Health") or {}).get("Status", ""), "ExitCode": state.get("ExitCode"),
+                "Publishers": [{"URL": b.get("HostIp"), "PublishedPort": int(b.get("HostPort") or 0), "TargetPort": int(p.split("/")[0]),
+                                "Protocol": p.split("/")[1]} for p, binds in ports.items() for b in binds or []]})
+        elif kind == "network":
+            out["networks"].append({"Name": data.get("Name"), "ID": data.get("Id"), "Driver": data.get("Driver"), "Labels": data.get("Labels")})
+        elif kind == "volume":
+            out["volumes"].append({"Name": data.get("Name"), "Driver": data.get("Driver"), "Labels": data.get("Labels"),
+                                   "Mountpoint": data.get("Mountpoint")})
+    return dict(result, **out)
 
 
 def run_units(client, units, removable, left, check_mode, host, parallelism, project, word="project"):

@@ -127,6 +127,16 @@ options:
         in RV(orphans)). Containers of services left out by O(profiles) or O(services) are not orphans.
     type: bool
     default: false
+  return_inspect:
+    description:
+      - Return the engine's whole inspect answer of every resource under RV(resources[].inspect).
+      - Off by default because a container's inspect is about 150 values that the module's exit and the controller walk
+        and copy, which is most of what an unchanged container costs a run (about 1.6 ms of CPU each). RV(containers),
+        RV(networks) and RV(volumes) carry what a play usually reads (IDs, state, health, published ports);
+        M(dockhand.docker.container_info) returns the whole data of the containers named.
+    type: bool
+    default: false
+    version_added: 0.2.0
   remove_volumes:
     description: With O(state=absent), also remove the project's volumes (their data is lost).
     type: bool
@@ -270,7 +280,9 @@ changes:
   elements: dict
   sample: [{"resource": "container shop-web-1", "field": "env", "before": {"MODE": "a"}, "after": {"MODE": "b"}, "how": "recreate"}]
 resources:
-  description: Every resource planned, as M(dockhand.docker.project) returns them (resource, status, changed, actions, changes, error, inspect).
+  description:
+    - Every resource planned, as M(dockhand.docker.project) returns them (resource, status, changed, actions, changes,
+      error; inspect with O(return_inspect=true)).
   returned: always
   type: list
   elements: dict
@@ -299,6 +311,7 @@ ARGUMENT_SPEC = dict(
     build=dict(type="str", default="policy", choices=["always", "never", "policy"]),
     recreate=dict(type="str", default="auto", choices=["always", "never", "auto"]),
     remove_orphans=dict(type="bool", default=False),
+    return_inspect=dict(type="bool", default=False),
     remove_volumes=dict(type="bool", default=False),
     remove_images=dict(type="str", choices=["all", "local"]),
     dependencies=dict(type="bool", default=True),

@@ -63,6 +63,16 @@ options:
   parallelism:
     description: Engine calls at most at once. Defaults to four per CPU, at most 16.
     type: int
+  return_inspect:
+    description:
+      - Return the engine's whole inspect answer of every resource under RV(resources[].inspect).
+      - Off by default because a container's inspect is about 150 values that the module's exit and the controller walk
+        and copy, which is most of what an unchanged container costs a run (about 1.6 ms of CPU each). RV(containers),
+        RV(networks) and RV(volumes) carry what a play usually reads (IDs, state, health, published ports);
+        M(dockhand.docker.container_info) returns the whole data of the containers named.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - dockhand.docker.docker
   - dockhand.docker.attributes
@@ -134,16 +144,33 @@ resources:
       description: Why it failed or was skipped.
       type: str
     inspect:
-      description: The resource as the engine reports it after the run.
+      description: The resource as the engine reports it after the run, with O(return_inspect=true) only.
       type: dict
   sample: [{"resource": "container web-1", "status": "ok", "changed": true, "actions": ["create container web-1 (from shop/web:1.4)"],
-            "changes": [], "error": null, "inspect": {"Id": "4f0e..."}}]
+            "changes": [], "error": null}]
 actions:
   description: Every resource's plan, one line per action.
   returned: always
   type: list
   elements: str
   sample: ["create network shop-net", "create container db (from shop/db:15)", "start container db"]
+containers:
+  description: The project's containers after the run, as community.docker's docker_compose_v2 lists them.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"ID": "4f0e...", "Name": "web-1", "Service": "web", "Image": "shop/web:1.4", "State": "running",
+            "Health": "", "ExitCode": 0, "Publishers": [{"URL": "127.0.0.1", "PublishedPort": 8080, "TargetPort": 80, "Protocol": "tcp"}]}]
+networks:
+  description: The project's networks after the run (name, ID, driver, labels).
+  returned: always
+  type: list
+  elements: dict
+volumes:
+  description: The project's volumes after the run (name, driver, labels, mount point).
+  returned: always
+  type: list
+  elements: dict
 orphans:
   description: Resources with the project's label that the task does not declare and that were left in place.
   returned: always
@@ -164,6 +191,7 @@ ARGUMENT_SPEC = dict(
     remove_orphans=dict(type="bool", default=False),
     purge_volumes=dict(type="bool", default=False),
     parallelism=dict(type="int"),
+    return_inspect=dict(type="bool", default=False),
 )
 
 

@@ -36,8 +36,20 @@ def test_create_reapply_check_remove(engine, ansible, prefix):
                                            (f"{prefix}-web-1", "running"), (f"{prefix}-web-2", "running")]
     assert networks == [f"{prefix}-net"] and volumes == [f"{prefix}-data"]
     assert engine.api.inspect_container(f"{prefix}-db")["State"]["Health"]["Status"] == "healthy"
-    resources = {r["resource"]: r for r in check.applied["resources"]}
-    assert resources[f"container {prefix}-web-1"]["inspect"]["Config"]["Labels"]["dockhand.service"] == f"{prefix}-web"
+    # without return_inspect the entries carry no inspect; the summary lists say what a play reads
+    again = ansible.ok("project", args)
+    assert all("inspect" not in r for r in check.applied["resources"] + again["resources"])
+    listed = {c["Name"]: c for c in again["containers"]}
+    assert sorted(listed) == [c[0] for c in containers]
+    web = engine.api.inspect_container(f"{prefix}-web-1")
+    assert listed[f"{prefix}-web-1"] == {"ID": web["Id"], "Name": f"{prefix}-web-1", "Image": IMAGE, "Service": f"{prefix}-web",
+                                          "State": "running", "Health": "", "ExitCode": 0, "Publishers": []}
+    assert listed[f"{prefix}-db"]["Health"] == "healthy"
+    assert [n["Name"] for n in again["networks"]] == [f"{prefix}-net"]
+    assert [v["Name"] for v in again["volumes"]] == [f"{prefix}-data"]
+    full = ansible.ok("project", dict(args, return_inspect=True))
+    resources = {r["resource"]: r for r in full["resources"]}
+    assert full["changed"] is False and resources[f"container {prefix}-web-1"]["inspect"] == web
 
     gone = ansible.converge("project", {"project": prefix, "state": "absent"}, lambda: project_state(engine, prefix))
     assert f"remove network {prefix}-net" in gone["actions"]
