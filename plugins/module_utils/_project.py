@@ -69,10 +69,16 @@ class Unit:
     absent: bool = False                       # the unit removes its resource
 
 
+# one validator per spec (building one reads the whole spec); the entry holds the spec, so its id is never reused
+_VALIDATORS: dict[int, tuple[dict, ArgumentSpecValidator]] = {}
+
+
 def _validated(option, spec, entry, connection):
     if not isinstance(entry, dict):
         raise ParamError(option, f"must be a mapping of options, got {type(entry).__name__}")
-    result = ArgumentSpecValidator(spec).validate(entry)
+    if id(spec) not in _VALIDATORS:
+        _VALIDATORS[id(spec)] = (spec, ArgumentSpecValidator(spec))
+    result = _VALIDATORS[id(spec)][1].validate(entry)
     if result.error_messages:
         raise ParamError(option, "; ".join(result.error_messages))
     params = dict(result.validated_parameters)
