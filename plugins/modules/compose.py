@@ -129,7 +129,7 @@ options:
     default: false
   return_inspect:
     description:
-      - Return the engine's whole inspect answer of every resource under RV(resources[].inspect).
+      - Return the engine's whole inspect answer of every resource, as C(inspect) in each entry of RV(resources).
       - Off by default because a container's inspect is about 150 values that the module's exit and the controller walk
         and copy, which is most of what an unchanged container costs a run (about 1.6 ms of CPU each). RV(containers),
         RV(networks) and RV(volumes) carry what a play usually reads (IDs, state, health, published ports);
