@@ -745,9 +745,8 @@ def _check_external(client, project, host):
 
 def _removals(client, params, project):
     """Resources with the project's label the task does not declare: which go, and which are left (orphans)."""
-    keys = {u.key for u in project.units} if params.get("state") != "absent" else set()
-    found = _orphans(client, dict(params, state="absent", project=project.name), [], label=f"{PROJECT}={project.name}")
-    found = [o for o in found if o.key not in keys]
+    # the units the task declares (none with state: absent) are left out of the listing's units, never validated twice
+    found = _orphans(client, dict(params, state="present", project=project.name), project.units, label=f"{PROJECT}={project.name}")
     of_service = {f"container {n}": s for s, names in project.names.items() for n in names}
     remove: list = []
     left: list = []

@@ -18,6 +18,9 @@ from ._errors import ParamError
 
 try:
     import yaml
+    # libyaml's parser when PyYAML was built with it (as ansible-core's own YAML loading prefers): the same safe
+    # constructor and resolver, so the same model, about 20 times faster than the pure-Python parser
+    _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 except ImportError:  # pragma: no cover - ansible-core depends on PyYAML
     yaml = None
 
@@ -143,7 +146,7 @@ def _yaml(text, where):
     if yaml is None:
         raise ParamError(where, "reading a compose file needs PyYAML")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # a safe loader: CSafeLoader or SafeLoader
     except yaml.YAMLError as exc:
         raise ParamError(where, f"not valid YAML: {exc}") from None
     if not isinstance(data, dict):
