@@ -652,7 +652,7 @@ def _renewals(units, services, scope, by_service, volumes):
     volume's desired state, so its own plan sees what the volume's plan does to it (renewing())."""
     renewable = {u.want.name: u.want for u in units if u.kind is RenewedVolume}
     for name in scope if renewable else ():
-        keys = {v.get("source") if isinstance(v, dict) else str(v).split(":", 1)[0] for v in services[name].get("volumes") or []}
+        keys = {str(v.get("source") or "") if isinstance(v, dict) else str(v).split(":", 1)[0] for v in services[name].get("volumes") or []}
         wants = tuple(renewable[volumes[k]] for k in sorted(k for k in keys if k in volumes) if volumes[k] in renewable)
         for unit in by_service[name] if wants else ():
             fields = {f.name: getattr(unit.want, f.name) for f in dataclasses.fields(unit.want)}
