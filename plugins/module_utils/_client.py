@@ -249,17 +249,43 @@ class EngineAPI:
     def volumes(self, filters=None):
         return self._engine.read("volumes", "/volumes", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
 
-    def post_json(self, path, body, *args, query=None):
+    # Swarm reads (a stack's or a service's plan and its wait) on the same path: a task that changes nothing imports no SDK
+    def services(self, filters=None):
+        return self._engine.read("services", "/services", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
+    def inspect_service(self, service):
+        return self._engine.read("inspect_service", "/services/{0}", service)
+
+    def tasks(self, filters=None):
+        return self._engine.read("tasks", "/tasks", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
+    def secrets(self, filters=None):
+        return self._engine.read("secrets", "/secrets", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
+    def inspect_secret(self, secret_id):
+        return self._engine.read("inspect_secret", "/secrets/{0}", secret_id)
+
+    def configs(self, filters=None):
+        return self._engine.read("configs", "/configs", query={"filters": _filters(filters)}, sdk_kwargs=dict(filters=filters))
+
+    def inspect_config(self, config_id):
+        return self._engine.read("inspect_config", "/configs/{0}", config_id)
+
+    def remove_service(self, service):
+        self._write("remove_service", (service,), {}, "DELETE", "/services/{0}")
+
+    def post_json(self, path, body, *args, query=None, headers=None):
         """POST body as JSON to an engine path ("/containers/{0}/update", its {0} filled with args[0], quoted as the SDK
         does) and return the JSON answer.
 
-        For the requests whose SDK helpers drop fields (create with every HostConfig key, update with zeros)."""
+        For the requests whose SDK helpers drop fields (create with every HostConfig key, update with zeros); headers:
+        more request headers (X-Registry-Auth)."""
         if self._engine.reads_direct:
-            return self._engine.write("POST", path, *args, query=query, body=body)
+            return self._engine.write("POST", path, *args, query=query, body=body, headers=headers)
         api = self._engine.sdk().api
 
         def post():
-            response = api._post_json(api._url(path, *args), data=body, params=query)
+            response = api._post_json(api._url(path, *args), data=body, params=query, headers=headers)
             api._raise_for_status(response)
             return response.json() if response.content else None  # some answers are empty (a secret's update)
         return self._engine.sdk_call(post)
@@ -422,12 +448,12 @@ class Engine:
         if connection is not None:
             connection.close()
 
-    def _request(self, method, url, body=None, wait=0):
+    def _request(self, method, url, body=None, wait=0, headers=None):
         """(response, body) of one request on this thread's kept-alive connection; wait: seconds the engine may take on
         top of the timeout option (a stop's grace period). A connection the engine closed meanwhile is retried once on a
         new one: any GET, and a write only when sending it failed (a write is never sent twice)."""
         data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if data is not None else {}
+        headers = dict({"Content-Type": "application/json"} if data is not None else {}, **(headers or {}))
         while True:
             connection = self._connection()
             reused = connection.sock is not None
@@ -461,9 +487,9 @@ class Engine:
         url = self._prefix + path.format(*(quote(str(a), safe="/:") for a in args))
         return url + "?" + urlencode(query) if query else url
 
-    def write(self, method, path, *args, query=None, body=None, wait=0):
+    def write(self, method, path, *args, query=None, body=None, wait=0, headers=None):
         """A write request (POST or DELETE) on the read path's connection; its JSON answer, or None when it has none."""
-        return _answer(*self._request(method, self._url(path, args, query), body, wait))
+        return _answer(*self._request(method, self._url(path, args, query), body, wait, headers))
 
     def read(self, method, path, *args, query=None, sdk_kwargs=None):
         """GET path (its {0} filled with args[0], quoted as the SDK does) as JSON; through the SDK for ssh:// and the
