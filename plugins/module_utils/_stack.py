@@ -498,6 +498,8 @@ def plan_stack(params, environ):
         opts = service_options(ctx, stack, key, svc, names)
         if params.get("resolve_image") in ("always", "changed") and "resolve_image" in SERVICE_SPEC:
             opts["resolve_image"] = True  # the digest the registry gives the tag, pinned as the CLI does
+        if params.get("with_registry_auth"):
+            opts["with_registry_auth"] = True  # the Docker config's credentials sent with each create and update
         want = _service_want(stack, key, opts, connection)
         service_names.append(want.name)
         units.append(Unit(ServiceKind, want, f"service {want.name}"))

@@ -233,8 +233,6 @@ def _check_options(params):
     if params.get("resolve_image") not in (None, "never") and "resolve_image" not in SERVICE_SPEC:
         raise ParamError("resolve_image", f"{params['resolve_image']!r} is not supported yet: the image is compared by the name the "
                                           "file gives (never)")
-    if params.get("with_registry_auth") and "with_registry_auth" not in SERVICE_SPEC:
-        raise ParamError("with_registry_auth", "true is not supported yet: the nodes pull with their own credentials")
 
 
 def summary(stack, result):

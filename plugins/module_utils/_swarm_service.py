@@ -24,11 +24,8 @@ from ._plan import Action, Outcome, Plan, field_changes
 from ._container_fields import _healthcheck_dump, _healthcheck_parse  # the container module's healthcheck, same options
 from ._container_fields import _caps, _hosts_parse, _string_values, _sysctls_parse
 from ._swarm import get_path, set_path
-
-try:
-    from docker.utils import parse_env_file  # community.docker's env_files reader
-except ImportError:  # reported by the runner
-    parse_env_file = None
+from ._client import load_sdk
+from ._image import auth_header_config, registry_of
 
 _CS = ("TaskTemplate", "ContainerSpec")
 # option -> (place in the service spec, compare mode)
@@ -100,6 +97,7 @@ class ServiceWant:
     wait_timeout: int
     force_update: bool = False   # bump the task template's ForceUpdate counter: every task replaced, changed every run
     resolve_image: bool = False  # pin the image to the digest its registry has now
+    registry_auth: bool = False  # send the Docker config's credentials for the image's registry (X-Registry-Auth)
 
 
 def _engine_keys(option, value, keys):
@@ -147,7 +145,9 @@ def _env(value, files=None):
     merged = {}
     for path in files or []:
         try:
-            merged.update(parse_env_file(path))
+            # community.docker's env_files reader, the SDK's: loaded only when a task gives env_files, so a service task
+            # (a stack's re-apply) imports no SDK
+            merged.update(load_sdk().utils.parse_env_file(path))
         except OSError as exc:
             raise ParamError("env_files", f"cannot read {path}: {exc.strerror}") from None
         except Exception as exc:  # pylint: disable=broad-except  # the SDK's DockerException: a line that is not NAME=value
@@ -404,7 +404,7 @@ class ServiceKind:
             "force_update": None,  # set by plan() when force_update: the service's counter plus one
         }
         return ServiceWant(name, "present", fields, params.get("replicas"), mode, params.get("wait_timeout") or 0,
-                           bool(params.get("force_update")), bool(params.get("resolve_image")))
+                           bool(params.get("force_update")), bool(params.get("resolve_image")), bool(params.get("with_registry_auth")))
 
     @staticmethod
     def read(client, want):
@@ -466,7 +466,8 @@ class ServiceKind:
             plan = Plan("service", want.name, None, after)
             plan.facts["rebuilt"] = False
             spec = _spec({"Name": want.name, "TaskTemplate": {"ContainerSpec": {}}}, fields)
-            plan.add(Action("create", target, data={"spec": spec, "wait": want.wait_timeout}, atomic=False))  # create, then wait
+            plan.add(Action("create", target, data={"spec": spec, "wait": want.wait_timeout, "registry_auth": want.registry_auth},
+                            atomic=False))  # create, then wait
             return plan
         modes = {k: mode for k, (_path, mode) in FIELDS.items()}
         changes = field_changes(modes, fields, have, how={k: "rolling update" if k in ROLLING else "update" for k in FIELDS})
@@ -476,7 +477,7 @@ class ServiceKind:
         if changes:
             plan.add(Action("update", target, tuple(changes), data={
                 "id": raw["ID"], "version": raw["Version"]["Index"], "spec": _spec(raw["Spec"], fields),
-                "rolling": any(c.field in ROLLING for c in changes), "wait": want.wait_timeout,
+                "rolling": any(c.field in ROLLING for c in changes), "wait": want.wait_timeout, "registry_auth": want.registry_auth,
                 "previous_update": (raw.get("UpdateStatus") or {}).get("StartedAt")}, atomic=False))  # update, then wait
         return plan
 
@@ -486,10 +487,12 @@ class ServiceKind:
         if action.verb == "remove":
             client.api.remove_service(data["id"])
             return None
+        # the credentials are read here, at the call, and go in its header only: never in the plan, result or diff
+        headers = _registry_auth_header(client, get_path(data["spec"], _CS + ("Image",))) if data.get("registry_auth") else None
         if action.verb == "create":
-            service_id = client.api.post_json("/services/create", data["spec"])["ID"]
+            service_id = client.api.post_json("/services/create", data["spec"], headers=headers)["ID"]
             return _wait(client, service_id, False, None, data["wait"])
-        client.api.post_json("/services/{0}/update", data["spec"], data["id"], query={"version": data["version"]})
+        client.api.post_json("/services/{0}/update", data["spec"], data["id"], query={"version": data["version"]}, headers=headers)
         return _wait(client, data["id"], data["rolling"], data["previous_update"], data["wait"])
 
     @staticmethod
@@ -498,6 +501,17 @@ class ServiceKind:
             return client.api.inspect_service(want.name)
         except NotFound:
             return {}
+
+
+def _registry_auth_header(client, image):
+    """X-Registry-Auth of a service create or update, as `docker service create/update --with-registry-auth` sends it:
+    the credentials the Docker config (or its credential helper) has for the image's registry, which the engine keeps
+    with the service so every node pulls with them. None when the config has none: an update without the header keeps
+    the credentials the service was given before."""
+    auth = auth_header_config(client, None, registry_of(image or ""))
+    if not auth:
+        return None
+    return {"X-Registry-Auth": load_sdk().auth.encode_header(auth).decode("ascii")}
 
 
 def _resolved(fields, ids):
@@ -711,4 +725,5 @@ SERVICE_SPEC = dict(
     endpoint_mode=dict(type="str", choices=["vip", "dnsrr"]),
     force_update=dict(type="bool", default=False),
     resolve_image=dict(type="bool", default=False),
+    with_registry_auth=dict(type="bool", default=False),
 )

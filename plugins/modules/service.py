@@ -91,6 +91,17 @@ options:
       - Without it, the digest the service is pinned to is not compared, only the image name and tag.
     type: bool
     default: false
+  with_registry_auth:
+    description:
+      - C(docker service create/update --with-registry-auth) - the create or update of the service carries, in its
+        C(X-Registry-Auth) header, the credentials the Docker config of the managed host (C(DOCKER_CONFIG), else
+        C(~/.docker/config.json), or the credential helper it names; see M(dockhand.docker.login)) has for the
+        registry of O(image). The swarm keeps them with the service, so every node can pull the image from a private
+        registry. The credentials are only sent in that header, never returned nor shown in the diff.
+      - A registry the config has no credentials for gets none (an update then keeps those the service had). A run that
+        changes nothing sends nothing. M(community.docker.docker_swarm_service) has no such option.
+    type: bool
+    default: false
   hostname:
     description: The tasks' containers' host name.
     type: str

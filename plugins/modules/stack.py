@@ -42,7 +42,7 @@ description:
     give it a new C(name) in the model (the services are pointed at it in place).
   - Same option names as M(community.docker.docker_stack) where they mean the same. Differences - O(detach) is V(false)
     by default (the module waits for the services to converge, so a failed update is seen by the task);
-    O(resolve_image=changed) resolves as V(always) does; O(with_registry_auth) only takes V(false) for now;
+    O(resolve_image=changed) resolves as V(always) does;
     O(absent_retries) retries a removal the engine refuses while a network, secret or config is still in use, though the
     module already waits for a removed service's tasks to go first; there is no C(docker_cli) nor C(cli_context), as no
     CLI runs.
@@ -85,7 +85,15 @@ options:
     default: 120
   with_registry_auth:
     description:
-      - C(docker stack deploy --with-registry-auth). Only V(false) for now - the nodes pull with their own credentials.
+      - C(docker stack deploy --with-registry-auth) - each service create and update the task makes carries, in its
+        C(X-Registry-Auth) header, the credentials the Docker config of the managed host (C(DOCKER_CONFIG), else
+        C(~/.docker/config.json), or the credential helper it names; see M(dockhand.docker.login)) has for the
+        registry of the service's image. The swarm keeps them with the service, so every node can pull the image from a
+        private registry.
+      - The credentials are only sent in that header, never returned nor shown in the diff. A registry the config has no
+        credentials for gets none (an update then keeps those the service had). A service the run does not change is not
+        updated, so its stored credentials are refreshed only when it changes - where the CLI sends an update of every service.
+      - As O(dockhand.docker.service#module:with_registry_auth) of M(dockhand.docker.service), the same code.
     type: bool
     default: false
   resolve_image:

@@ -1,6 +1,11 @@
 """dockhand.docker.stack against a swarm of one engine in a network namespace of its own (_swarm_support): a compose file
 deployed as a stack, updated in place, pruned, removed; bad models refused before anything is written."""
 
+import base64
+import json
+import subprocess
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -149,3 +154,70 @@ def test_not_a_manager(ansible, swarm_manager, prefix, project, engine):  # noqa
     """The host's engine is in no swarm: the task fails naming docker_host before anything is written."""
     result = ansible.fails("stack", {"name": prefix, "compose": [project()]})
     assert result["msg"].startswith("docker_host: the engine is not a swarm manager"), result["msg"]
+
+
+@pytest.fixture(name="auth_registry")
+def auth_registry_fixture(swarm_manager, tmp_path):  # noqa: F811
+    """An htpasswd-protected registry inside the swarm engine's network namespace, at localhost:<port> there (the
+    distribution binary of the host's registry, started with nsenter, as test_swarm_service_options' netns_registry; the
+    namespaced engines cannot reach the host's loopback): (address, user, password)."""
+    user, password = "dhstack", f"pw-{uuid.uuid4().hex}"
+    htpasswd = subprocess.run(["htpasswd", "-Bbn", user, password], check=True, capture_output=True, text=True).stdout
+    (tmp_path / "htpasswd").write_text(htpasswd)
+    port = 5000 + swarm_manager.n
+    config = tmp_path / "registry.yml"
+    config.write_text(f"version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {tmp_path / 'data'}}}}}\n"
+                      f"http: {{addr: '127.0.0.1:{port}'}}\nauth: {{htpasswd: {{realm: dhstack, path: {tmp_path / 'htpasswd'}}}}}\n")
+    log = open(tmp_path / "registry.log", "w", encoding="utf-8")  # pylint: disable=consider-using-with
+    process = subprocess.Popen(["nsenter", f"--net=/var/run/netns/{swarm_manager.netns}", "docker-registry", "serve", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
+    try:
+        time.sleep(1)
+        assert process.poll() is None, (tmp_path / "registry.log").read_text()
+        yield f"localhost:{port}", user, password
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_with_registry_auth_pulls_from_a_private_registry(ansible, swarm_manager, prefix, auth_registry, tmp_path):  # noqa: F811
+    """An image only in an htpasswd-protected registry: with_registry_auth sends the Docker config's credentials with the
+    service create (X-Registry-Auth), the swarm pulls with them and the task runs; without it the pull is refused."""
+    address, user, password = auth_registry
+    repository = f"{address}/{prefix}/app"
+    client = swarm_manager.client
+    client.images.get(BASE_IMAGE).tag(repository, "1")
+    for line in client.api.push(repository, "1", stream=True, decode=True, auth_config={"username": user, "password": password}):
+        assert "error" not in line, line
+    client.images.remove(f"{repository}:1")  # only the registry has it now: a task must pull it
+    config = tmp_path / "docker-config"
+    config.mkdir()
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    (config / "config.json").write_text(json.dumps({"auths": {address: {"auth": token}}}))
+    old = ansible.env.get("DOCKER_CONFIG")
+    ansible.env["DOCKER_CONFIG"] = str(config)
+    try:
+        compose = [{"services": {"app": {"image": f"{repository}:1", "command": ["sleep", "3600"], "stop_grace_period": "1s"}}}]
+        args = {"docker_host": swarm_manager.host, "name": prefix, "compose": compose, "with_registry_auth": True}
+
+        # first without with_registry_auth: the node has no credentials, the pull is refused, the task never runs (first,
+        # as a node that has the image runs it even when the pull is refused)
+        other = f"{prefix}-noauth"
+        failed = ansible.fails("stack", dict(args, name=other, with_registry_auth=False, wait_timeout=20))
+        assert "not converged after 20s" in failed["msg"], failed["msg"]
+        assert running(swarm_manager, f"{other}_app") != ["running"]
+        ansible.ok("stack", {"docker_host": swarm_manager.host, "name": other, "state": "absent"})
+
+        check = ansible.converge("stack", args, lambda: stack_state(swarm_manager, prefix))
+        assert f"create service {prefix}_app" in check["actions"]
+        assert running(swarm_manager, f"{prefix}_app") == ["running"]  # pulled with the credentials the service carries
+        for result in (failed, check, check.applied):
+            assert password not in result.output and token not in result.output
+    finally:
+        if old is None:
+            ansible.env.pop("DOCKER_CONFIG", None)
+        else:
+            ansible.env["DOCKER_CONFIG"] = old
+        for stack in (prefix, f"{prefix}-noauth"):
+            ansible.ok("stack", {"docker_host": swarm_manager.host, "name": stack, "state": "absent"})

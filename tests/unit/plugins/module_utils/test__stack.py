@@ -196,3 +196,33 @@ def test_a_bad_container_setting_names_the_compose_key(tmp_path):
     with pytest.raises(ParamError) as err:
         plan(tmp_path, {"services": {"web": {"image": "busybox", "stop_grace_period": "soon"}}})
     assert err.value.option == "services.web.stop_grace_period", str(err.value)
+
+
+def test_with_registry_auth_reaches_the_service_calls(tmp_path):
+    """with_registry_auth: each service's want carries it, its create action says so (no credentials in the plan), and
+    the header holds the Docker config's credentials for the image's registry, as the SDK encodes X-Registry-Auth."""
+    import base64  # pylint: disable=import-outside-toplevel
+    import json  # pylint: disable=import-outside-toplevel
+    from ansible_collections.dockhand.docker.plugins.module_utils import _swarm_service  # pylint: disable=import-outside-toplevel
+
+    model = {"services": {"web": {"image": "registry.example:5000/shop/web:1"}}}
+    assert by_key(plan(tmp_path, model))["service shop_web"].want.registry_auth is False
+    want = by_key(plan(tmp_path, model, with_registry_auth=True))["service shop_web"].want
+    assert want.registry_auth is True
+    action = ServiceKind.plan(want, {"raw": None, "ids": {("networks", "shop_default"): "n1"}, "missing": []}).actions[0]
+    assert action.verb == "create" and action.data["registry_auth"] is True
+    assert set(action.data) == {"spec", "wait", "registry_auth"}
+
+    class Api:
+        asked: list = []
+
+        def registry_auth(self, registry):
+            self.asked.append(registry)
+            return {"username": "u", "password": "p", "serveraddress": registry} if registry == "registry.example:5000" else {}
+
+    client = type("Client", (), {"api": Api()})()
+    header = _swarm_service._registry_auth_header(client, "registry.example:5000/shop/web:1@sha256:" + "0" * 64)
+    decoded = json.loads(base64.urlsafe_b64decode(header["X-Registry-Auth"]))
+    assert decoded == {"username": "u", "password": "p", "serveraddress": "registry.example:5000"}
+    assert _swarm_service._registry_auth_header(client, "busybox:latest") is None  # no credentials for docker.io: no header
+    assert Api.asked == ["registry.example:5000", "docker.io"]
