@@ -399,8 +399,8 @@ def test_check_mode_predicts_what_assume_yes_does(engine, ansible, prefix):
             "services": {
                 "app": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "scale": 2, "environment": {"MODE": mode},
                         "volumes": ["data:/data", "logs:/logs"]},
-                "side": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s", "volumes": [{"type": "volume", "source": "logs",
-                                                                                                             "target": "/logs"}]},
+                "side": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s",
+                         "volumes": [{"type": "volume", "source": "logs", "target": "/logs"}]},
                 "other": {"image": IMAGE, "command": "sleep 3600", "stop_grace_period": "1s"}},
             "volumes": {"data": {"labels": {"version": version}}, "logs": {}}}}
 
