@@ -43,7 +43,7 @@ def test_create_reapply_check_remove(engine, ansible, prefix):
     assert sorted(listed) == [c[0] for c in containers]
     web = engine.api.inspect_container(f"{prefix}-web-1")
     assert listed[f"{prefix}-web-1"] == {"ID": web["Id"], "Name": f"{prefix}-web-1", "Image": IMAGE, "Service": f"{prefix}-web",
-                                          "State": "running", "Health": "", "ExitCode": 0, "Publishers": []}
+                                         "State": "running", "Health": "", "ExitCode": 0, "Publishers": []}
     assert listed[f"{prefix}-db"]["Health"] == "healthy"
     assert [n["Name"] for n in again["networks"]] == [f"{prefix}-net"]
     assert [v["Name"] for v in again["volumes"]] == [f"{prefix}-data"]
