@@ -90,7 +90,8 @@ class TransportError(Exception):
 
 # (kind, pattern searched in the engine's answer, the options that can cause it). The group `value`, when the engine
 # says what it refused, picks among several options the one whose task value holds it (and the key of a dict option).
-# One row per answer; Docker 20.10 to 28 word them the same.
+# One row per answer, matched regardless of case: Docker 28 words them as 20.10 does but starts some with a small letter
+# (Docker 20.10 'Range of CPUs is from', 'Invalid signal', 'Unable to find group'; 28.5 'range of ...', 'invalid ...').
 ENGINE_REFUSALS = (
     ("container", r"error looking up logging plugin (?P<value>[^:\s]+)", ("log_driver",)),
     ("container", r"unknown log opt '(?P<value>[^']+)'", ("log_options",)),
@@ -173,7 +174,7 @@ def refused_option(kind, want, exc):
     engine refused, then the engine's own message; None when no row applies (the message stays as it is)."""
     for answer in _engine_answers(exc):
         for row_kind, pattern, options in ENGINE_REFUSALS:
-            found = re.search(pattern, answer) if row_kind == kind else None
+            found = re.search(pattern, answer, re.IGNORECASE) if row_kind == kind else None
             if not found:
                 continue
             said = next((v for v in found.groupdict().values() if v), None)

@@ -55,3 +55,20 @@ def test_a_network_and_a_volume_refusal_name_the_setting():
     assert refused_option("network", network, failure('plugin "nosuchipam" not found')).startswith("ipam_driver: the engine refused 'nosuchipam'")
     volume = SimpleNamespace(name="v", config={"driver": None, "driver_options": {"foo": "1"}})
     assert refused_option("volume", volume, failure('create v: invalid option: "foo"')).startswith("driver_options.foo: ")
+
+
+@pytest.mark.parametrize("fields, answer_20_10, answer_28_5, starts", [
+    ({"cpus": 4096}, "Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available",
+     "range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available", "cpus: the engine refused 4096: "),
+    ({"stop_signal": "SIGNOSUCH"}, "Invalid signal: SIGNOSUCH", "invalid signal: SIGNOSUCH",
+     "stop_signal: the engine refused 'SIGNOSUCH': "),
+    ({"groups": ["nosuchgroup"]}, "Unable to find group nosuchgroup: no matching entries in group file",
+     "unable to find group nosuchgroup: no matching entries in group file", "groups: the engine refused 'nosuchgroup': "),
+])
+def test_docker_28_answers_with_a_small_first_letter_name_the_option_too(fields, answer_20_10, answer_28_5, starts):
+    """Engine difference (issue 18): Docker 28.5 starts these answers with a small letter where 20.10 wrote a capital;
+    both name the option (tests/integration/test_engine_refusals.py meets both engines)."""
+    for answer in (answer_20_10, answer_28_5):
+        message = refused_option("container", container(**fields), failure(answer))
+        assert message is not None and message.startswith(starts), (answer, message)
+        assert message.endswith(answer), "the engine's own answer is kept"
