@@ -1,4 +1,4 @@
-"""ENGINE_REFUSALS and refused_option() (pure): the engine's answers, as Docker 20.10 words them, name the option."""
+"""ENGINE_REFUSALS and refused_option() (pure): the engine's answers, as Docker 20.10 and 28.5 word them, name the option."""
 
 from types import SimpleNamespace
 
