@@ -285,7 +285,8 @@ class EngineAPI:
         api = self._engine.sdk().api
 
         def post():
-            response = api._post_json(api._url(path, *args), data=body, params=query, headers=headers)
+            more = {"headers": headers} if headers else {}  # the SDK adds its Content-Type to a dict, never to None
+            response = api._post_json(api._url(path, *args), data=body, params=query, **more)
             api._raise_for_status(response)
             return response.json() if response.content else None  # some answers are empty (a secret's update)
         return self._engine.sdk_call(post)
