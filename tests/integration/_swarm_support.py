@@ -19,6 +19,7 @@ stop() kills the daemon by its pidfile's PID, deletes the namespace (the veth pa
 Imported by the test_swarm*.py files (pytest registers the fixtures a test module imports).
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -173,6 +174,29 @@ def stop_engine(engine):
         engine.stop()
     finally:
         _forward(engine.n, False)
+
+
+@contextlib.contextmanager
+def registry_in_netns(manager, tmp_path, htpasswd=None):
+    """A registry of its own inside the swarm engine's network namespace, at localhost:<port> there (the distribution
+    binary the host's registry runs, started with nsenter; the namespaced engines cannot reach the host's loopback);
+    htpasswd: the path of an htpasswd file, which then guards it. Yields the address."""
+    port = 5000 + manager.n
+    auth = f"\nauth: {{htpasswd: {{realm: dhtest, path: '{htpasswd}'}}}}" if htpasswd else ""
+    config = tmp_path / "registry.yml"
+    config.write_text(f"version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: '{tmp_path / 'data'}'}}}}\n"
+                      f"http: {{addr: '127.0.0.1:{port}'}}{auth}\n")
+    log = open(tmp_path / "registry.log", "w", encoding="utf-8")  # pylint: disable=consider-using-with
+    process = subprocess.Popen(["nsenter", f"--net=/var/run/netns/{manager.netns}", "docker-registry", "serve", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
+    try:
+        time.sleep(1)
+        assert process.poll() is None, (tmp_path / "registry.log").read_text()
+        yield f"localhost:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 def spec_of(manager, name):

@@ -4,14 +4,13 @@ deployed as a stack, updated in place, pruned, removed; bad models refused befor
 import base64
 import json
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 
-from _swarm_support import BASE_IMAGE, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
+from _swarm_support import BASE_IMAGE, registry_in_netns, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
 
 NAMESPACE = "com.docker.stack.namespace"
 
@@ -159,26 +158,13 @@ def test_not_a_manager(ansible, swarm_manager, prefix, project, engine):  # noqa
 @pytest.fixture(name="auth_registry")
 def auth_registry_fixture(swarm_manager, tmp_path):  # noqa: F811
     """An htpasswd-protected registry inside the swarm engine's network namespace, at localhost:<port> there (the
-    distribution binary of the host's registry, started with nsenter, as test_swarm_service_options' netns_registry; the
-    namespaced engines cannot reach the host's loopback): (address, user, password)."""
+    distribution binary of the host's registry, started with nsenter; the namespaced engines cannot reach
+    the host's loopback): (address, user, password)."""
     user, password = "dhstack", f"pw-{uuid.uuid4().hex}"
     htpasswd = subprocess.run(["htpasswd", "-Bbn", user, password], check=True, capture_output=True, text=True).stdout
     (tmp_path / "htpasswd").write_text(htpasswd)
-    port = 5000 + swarm_manager.n
-    config = tmp_path / "registry.yml"
-    config.write_text(f"version: 0.1\nlog: {{level: warn}}\nstorage: {{filesystem: {{rootdirectory: {tmp_path / 'data'}}}}}\n"
-                      f"http: {{addr: '127.0.0.1:{port}'}}\nauth: {{htpasswd: {{realm: dhstack, path: {tmp_path / 'htpasswd'}}}}}\n")
-    log = open(tmp_path / "registry.log", "w", encoding="utf-8")  # pylint: disable=consider-using-with
-    process = subprocess.Popen(["nsenter", f"--net=/var/run/netns/{swarm_manager.netns}", "docker-registry", "serve", str(config)],
-                               stdout=log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
-    try:
-        time.sleep(1)
-        assert process.poll() is None, (tmp_path / "registry.log").read_text()
-        yield f"localhost:{port}", user, password
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with registry_in_netns(swarm_manager, tmp_path, htpasswd=tmp_path / "htpasswd") as address:
+        yield address, user, password
 
 
 def test_with_registry_auth_pulls_from_a_private_registry(ansible, swarm_manager, prefix, auth_registry, tmp_path):  # noqa: F811

@@ -3,14 +3,13 @@ DNS, logging, mount suboptions, force_update, jobs, command_as_args, env_files),
 namespace of its own (_swarm_support)."""
 
 import io
-import subprocess
 import tarfile
 import time
 
 import docker
 import pytest
 
-from _swarm_support import BASE_IMAGE, spec_of, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
+from _swarm_support import BASE_IMAGE, registry_in_netns, spec_of, swarm_manager  # noqa: F401  # pylint: disable=unused-import  # the fixture
 
 
 def task_container(manager, name):
@@ -194,22 +193,8 @@ def test_bad_input_fails_and_leaves_nothing(ansible, swarm_manager, prefix, args
 
 @pytest.fixture(name="netns_registry")
 def netns_registry_fixture(swarm_manager, tmp_path):  # noqa: F811
-    """A registry of its own inside the swarm engine's network namespace, at localhost:<port> there (the distribution
-    binary the host's registry runs, started with nsenter; never on the host's network)."""
-    port = 5000 + swarm_manager.n
-    config = tmp_path / "registry.yml"
-    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {tmp_path / 'data'}\nhttp:\n  addr: 127.0.0.1:{port}\n")
-    log = open(tmp_path / "registry.log", "w", encoding="utf-8")  # pylint: disable=consider-using-with
-    process = subprocess.Popen(["nsenter", f"--net=/var/run/netns/{swarm_manager.netns}", "docker-registry", "serve", str(config)],
-                               stdout=log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
-    try:
-        time.sleep(1)
-        assert process.poll() is None, (tmp_path / "registry.log").read_text()
-        yield f"localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with registry_in_netns(swarm_manager, tmp_path) as address:
+        yield address
 
 
 def _push(manager, repository, change):
