@@ -24,6 +24,7 @@ from ._plan import Outcome
 
 MADE_VOLUMES: dict[str, list] = {}  # container name -> named volumes its create (in this run) made: see discard()
 SETTLE_SECONDS = 1.0  # a container must stay up this long after start to count as running
+KILL_GRACE_SECONDS = 10  # how long a killed container may take to exit (the engine's default stop timeout)
 _NO_NETWORK = ("host", "none")
 
 
@@ -175,14 +176,40 @@ def _remove_quietly(client, cid):
 
 
 def stop(client, cid, want):
-    """Stop (or kill) the container. Without stop_timeout the engine uses the container's own stop timeout, as
-    `docker stop` does; stop_timeout: 0 stops at once."""
-    if want.force_kill and want.kill_signal:
-        client.api.kill(cid, signal=want.kill_signal)
-    elif want.force_kill:
-        client.api.kill(cid)
-    else:
+    """Stop (or kill) the container; it no longer runs when this returns. Without stop_timeout the engine uses the
+    container's own stop timeout, as `docker stop` does; stop_timeout: 0 stops at once.
+
+    force_kill sends kill_signal (SIGKILL by default), and the engine answers before the container has gone: the task
+    waits for it, as `docker stop --signal` does (a signal the container handles may end it later or never): up to
+    stop_timeout (else the container's own stop timeout, else 10 s), then SIGKILL. Otherwise a restart would start
+    a container still running (a no-op), and a recreate would start the new one beside the old."""
+    if not want.force_kill:
         client.api.stop(cid, timeout=want.stop_timeout)
+        return
+    if want.kill_signal:
+        client.api.kill(cid, signal=want.kill_signal)
+    else:
+        client.api.kill(cid)
+    grace = want.stop_timeout
+    if grace is None:  # the container's own stop timeout, as for a stop
+        grace = client.api.inspect_container(cid)["Config"].get("StopTimeout")
+    grace = KILL_GRACE_SECONDS if grace is None else grace
+    if _stopped_within(client, cid, grace):
+        return
+    try:
+        client.api.kill(cid)
+    except APIError:  # it exited in between
+        pass
+    _stopped_within(client, cid, KILL_GRACE_SECONDS)
+
+
+def _stopped_within(client, cid, seconds):
+    deadline = time.monotonic() + seconds
+    while client.api.inspect_container(cid)["State"].get("Running"):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def logs(client, cid, lines):

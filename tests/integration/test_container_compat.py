@@ -132,11 +132,29 @@ def test_cleanup_removes_a_one_off_container_after_it_ran(engine, ansible, prefi
 
 def test_force_kill_sends_kill_signal(engine, ansible, prefix):
     trap = ["sh", "-c", "trap 'echo got-usr1; exit 0' USR1; while true; do sleep 0.2; done"]
-    args = base(prefix, command=trap)
+    args = base(prefix, command=trap, stop_timeout=5)  # up to 5 s for the signal to end it before SIGKILL
     ansible.ok("container", args)
     ansible.ok("container", dict(args, state="stopped", force_kill=True, kill_signal="SIGUSR1"))
+    # the task returns once the container has exited: its shell runs the trap only after the current sleep
     container = engine.containers.get(args["name"])
     assert container.status == "exited" and b"got-usr1" in container.logs()
+    assert container.attrs["State"]["ExitCode"] == 0
+    assert ansible.ok("container", dict(args, state="stopped", force_kill=True, kill_signal="SIGUSR1"))["changed"] is False
+
+
+def test_force_kill_with_an_ignored_signal_ends_with_sigkill_after_stop_timeout(engine, ansible, prefix):
+    deaf = ["sh", "-c", "trap '' USR1; while true; do sleep 0.2; done"]
+    args = base(prefix, command=deaf, stop_timeout=1)
+    ansible.ok("container", args)
+    ansible.ok("container", dict(args, state="stopped", force_kill=True, kill_signal="SIGUSR1"))
+    state = engine.containers.get(args["name"]).attrs["State"]
+    assert state["Running"] is False and state["ExitCode"] == 137  # SIGKILL, after the second the signal was given
+    # a restart kills it the same way and starts it again (it no longer runs when the start comes)
+    ansible.ok("container", args)
+    started = engine.containers.get(args["name"]).attrs["State"]["StartedAt"]
+    restarted = ansible.ok("container", dict(args, state="restarted", force_kill=True, kill_signal="SIGUSR1"))
+    state = engine.containers.get(args["name"]).attrs["State"]
+    assert restarted["changed"] is True and state["Running"] is True and state["StartedAt"] != started
 
 
 def test_platform_short_forms_and_accepted_options(engine, ansible, prefix):
