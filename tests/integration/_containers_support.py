@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _ansible_forkserver import run_cli
 
 PYTHON_IMAGE = "dockhand/debian-python:bookworm"
 BUSYBOX = "dockhand/busybox:latest"
@@ -68,8 +69,7 @@ class Cli:
         self.bindir = Path(sys.executable).parent
 
     def run(self, tool, *args, timeout=600, env=None):
-        proc = subprocess.run([str(self.bindir / tool), *map(str, args)], env=dict(self.env, **(env or {})),
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        proc = run_cli([str(self.bindir / tool), *map(str, args)], env=dict(self.env, **(env or {})), timeout=timeout)
         proc.output = proc.stdout + proc.stderr
         return proc
 

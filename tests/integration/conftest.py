@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docker
 import pytest
+from _ansible_forkserver import run_cli
 from _engine_support import LOCAL_ENGINE
 
 BASE_IMAGE = "dockhand/busybox:latest"
@@ -57,7 +58,7 @@ class Ansible:
         cmd += ["--check"] if check else []
         cmd += ["--diff"] if diff else []
         cmd += ["-" + "v" * verbosity] if verbosity else []
-        proc = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=600, check=False)
+        proc = run_cli(cmd, env=self.env, timeout=600)
         output = proc.stdout + proc.stderr
         match = _RESULT.search(proc.stdout)
         if not match:

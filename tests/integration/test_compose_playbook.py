@@ -4,12 +4,12 @@ for, probed), again with nothing changed, a new version (rebuilt and recreated, 
 
 import json
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
+from _ansible_forkserver import run_cli
 from _compose_support import Compose
 
 pytestmark = pytest.mark.local_engine  # probes the published port on the host's loopback
@@ -27,7 +27,7 @@ def free_port():
 def playbook(ansible, extra):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(ROOT / "playbooks" / "inventory" / "hosts.yml"),
            str(ROOT / "playbooks" / "compose_deploy.yml"), "-e", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=ansible.env, capture_output=True, text=True, timeout=600, check=False)
+    proc = run_cli(cmd, env=ansible.env, timeout=600)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     line = next(line for line in output.splitlines() if line.startswith("localhost") and "changed=" in line)

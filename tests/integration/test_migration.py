@@ -2,10 +2,10 @@
 with only the FQCN swapped, and a second run changes nothing."""
 
 import json
-import subprocess
 import sys
 import uuid
 from pathlib import Path
+from _ansible_forkserver import run_cli
 
 import docker
 
@@ -15,7 +15,7 @@ PLAYBOOK = Path(__file__).with_name("files") / "community_style.yml"
 def run_playbook(ansible, prefix, result_file):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,", str(PLAYBOOK),
            "-e", json.dumps({"prefix": prefix, "result_file": str(result_file)})]
-    proc = subprocess.run(cmd, env=ansible.env, capture_output=True, text=True, timeout=300, check=False)
+    proc = run_cli(cmd, env=ansible.env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(result_file.read_text()), proc.stdout
 

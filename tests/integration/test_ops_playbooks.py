@@ -2,10 +2,10 @@
 The maintenance run is narrowed to this test's label, so it never prunes anything else."""
 
 import json
-import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from _ansible_forkserver import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "dockhand/busybox:latest"
@@ -13,7 +13,7 @@ BASE = "dockhand/busybox:latest"
 
 def playbook(ansible, name, extra):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), str(ROOT / "playbooks" / name), "-e", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=ansible.env, capture_output=True, text=True, timeout=600, check=False)
+    proc = run_cli(cmd, env=ansible.env, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("localhost") and "changed=" in line)
     return int(line.split("changed=")[1].split()[0]), proc.stdout

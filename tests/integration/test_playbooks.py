@@ -3,11 +3,11 @@ deploy -> deploy again (changed=0) -> rolling update with a probe loop running t
 broken image (rolled back, still answering) -> teardown (nothing left but the kept volume)."""
 
 import json
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from _ansible_forkserver import run_cli
 
 import docker
 import pytest
@@ -23,7 +23,7 @@ REPLICAS = 2
 def playbook(ansible, name, extra):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(ROOT / "playbooks" / "inventory" / "hosts.yml"),
            str(ROOT / "playbooks" / name), "-e", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=ansible.env, capture_output=True, text=True, timeout=600, check=False)
+    proc = run_cli(cmd, env=ansible.env, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr
 
 

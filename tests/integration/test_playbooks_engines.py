@@ -6,11 +6,11 @@ The same inventory with the far engine over tcp:// with TLS, then over ssh://: d
 
 import json
 import re
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from _ansible_forkserver import run_cli
 
 import pytest
 import requests
@@ -90,7 +90,7 @@ def app_fixture(engine, reach, prefix, tmp_path):
 def playbook(ansible, inventory, name, extra, env=None):
     cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory), str(ROOT / "playbooks" / name),
            "-e", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=dict(ansible.env, **(env or {})), capture_output=True, text=True, timeout=900, check=False)
+    proc = run_cli(cmd, env=dict(ansible.env, **(env or {})), timeout=900)
     return proc.returncode, proc.stdout + proc.stderr
 
 
