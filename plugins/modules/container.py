@@ -785,8 +785,8 @@ options:
     - The signal O(force_kill) sends (default C(SIGKILL)), such as V(SIGUSR1).
     - The task waits for the container to exit, as C(docker stop --signal) does, up to O(stop_timeout) (without it,
       the container's own stop timeout, 10 seconds by default), then kills it with C(SIGKILL). community.docker's
-      module returns as soon as the signal is sent: a container that handles the signal may still run, and a restart
-      or recreate of it would start beside it.
+      module returns as soon as the signal is sent, when a container that handles the signal may still run, and a
+      restart or recreate of it would start beside it.
     type: str
   platform:
     description:

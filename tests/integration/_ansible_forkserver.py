@@ -120,7 +120,7 @@ def _serve(path, client_pid):
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the handlers reap themselves
     while True:
         try:
-            conn, _ = listener.accept()
+            conn = listener.accept()[0]
         except socket.timeout:
             if not _alive(client_pid):
                 return
@@ -161,7 +161,7 @@ def _handle(conn):
 
     signal.signal(signal.SIGALRM, kill)
     signal.alarm(max(1, int(request["timeout"])))
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1]
     signal.alarm(0)
     rc = os.waitstatus_to_exitcode(status)
     out.seek(0)
