@@ -45,6 +45,10 @@ def _config_key(env, cwd):
     return (cwd, tuple(items))
 
 
+class _ServerGone(Exception):
+    pass
+
+
 class _Server:
     def __init__(self, python, env, cwd):
         self.dir = tempfile.mkdtemp(prefix="dh-forkserver-")
@@ -62,7 +66,10 @@ class _Server:
     def run(self, argv, env, cwd, timeout):
         request = json.dumps({"argv": argv, "env": env, "cwd": cwd, "timeout": timeout}).encode()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.connect(self.path)
+            try:
+                conn.connect(self.path)
+            except OSError as exc:  # nothing of the run has happened yet
+                raise _ServerGone from exc
             conn.settimeout(timeout + 30)
             conn.sendall(request)
             conn.shutdown(socket.SHUT_WR)
@@ -91,7 +98,11 @@ def run_cli(argv, env=None, timeout=600, cwd=None, **kwargs):
             return subprocess.run(argv, env=env, cwd=cwd, timeout=timeout, capture_output=True, text=True,
                                   check=False)
         server = _servers[key] = _Server(_interpreter(argv[0]), env, cwd)
-    return server.run(argv, env, cwd, timeout)
+    try:
+        return server.run(argv, env, cwd, timeout)
+    except _ServerGone:  # killed: this run goes as a plain process, the next starts a server afresh
+        del _servers[key]
+        return subprocess.run(argv, env=env, cwd=cwd, timeout=timeout, capture_output=True, text=True, check=False)
 
 
 def _interpreter(script):
