@@ -37,7 +37,7 @@ def test_one_container_recreate_among_eight(engine, ansible, prefix):
     ansible.ok("container", args)
     results = run_at_once(ansible, "container", dict(args, env={"V": "2"}))
     assert sum(r["changed"] for r in results) == 1, [r["actions"] for r in results]
-    named = [c for c in engine.containers.list(all=True) if c.name.startswith(f"{prefix}-c")]
+    named = [c for c in engine.containers.list(all=True, filters={"name": prefix}) if c.name.startswith(f"{prefix}-c")]
     assert [c.name for c in named] == [f"{prefix}-c"], "no duplicate and no temporary container"
     assert "V=2" in named[0].attrs["Config"]["Env"] and named[0].status == "running"
 

@@ -165,7 +165,7 @@ def test_recreate_keeps_named_and_anonymous_volume_data(engine, ansible, prefix)
     container = engine.containers.get(name)
     assert container.id != old_id and container.status == "running"
     assert container.exec_run(["cat", "/named/f", "/anon/f"]).output.decode().split() == ["kept-named", "kept-anon"]
-    assert not [c for c in engine.containers.list(all=True) if c.name.startswith(f"{name}-dockhand-")]
+    assert not [c for c in engine.containers.list(all=True, filters={"name": name}) if c.name.startswith(f"{name}-dockhand-")]
 
 
 def test_failed_health_on_recreate_restores_the_old_container(engine, ansible, prefix):
@@ -182,7 +182,7 @@ def test_failed_health_on_recreate_restores_the_old_container(engine, ansible, p
     container = inspect(engine, name)
     assert container["Id"] == old_id and container["State"]["Running"]
     assert engine.containers.get(name).exec_run(["wget", "-q", "-O", "-", "http://127.0.0.1:8080/"]).output.strip() == b"ok"
-    assert not [c for c in engine.containers.list(all=True) if c.name.startswith(f"{name}-dockhand-")]
+    assert not [c for c in engine.containers.list(all=True, filters={"name": name}) if c.name.startswith(f"{name}-dockhand-")]
     assert ansible.ok("container", args)["changed"] is False
 
 
@@ -277,7 +277,7 @@ def test_bad_input_fails_and_leaves_nothing(engine, ansible, prefix, options, op
         assert result["msg"].startswith(f"{option}: "), result["msg"]
         assert words in result["msg"], result["msg"]
     assert inspect(engine, args["name"]) is None
-    assert not [c for c in engine.containers.list(all=True) if c.name.startswith(prefix)]
+    assert not [c for c in engine.containers.list(all=True, filters={"name": prefix}) if c.name.startswith(prefix)]
 
 
 def test_check_mode_predicts_pull_of_missing_image(engine, ansible, prefix):

@@ -22,7 +22,7 @@ def snapshot_of(engine, name):
 
 
 def leftovers(engine, name):
-    return [c.name for c in engine.containers.list(all=True) if c.name.startswith(f"{name}-dockhand-")]
+    return [c.name for c in engine.containers.list(all=True, filters={"name": name}) if c.name.startswith(f"{name}-dockhand-")]
 
 
 def base(prefix, suffix="app", **extra):
