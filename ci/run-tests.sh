@@ -51,14 +51,15 @@ step "the modules on Python 3.8 (the managed host's): integration smoke"
 bash ci/core_matrix.sh managed-py38
 
 step "pytest on Docker 28.5, in a network namespace of its own: the whole integration suite"
-# ci/engine-tests.sh: everything not marked serial on PYTEST_WORKERS xdist workers (a test file stays on one worker:
+# ci/engine-tests.sh: everything not marked serial on $workers xdist workers (a test file stays on one worker:
 # its tests share names and ports with nothing else), then the serial tests alone. Tests marked local_engine (they
 # reach published ports from the host's loopback) and test_faults.py (it kills the machine's engine) are left out
 # there: they run on the machine's engine below. The engine comes from Debian's .debs, fetched once (ci/engine.sh).
 cd "$STAGE"
-workers="${PYTEST_WORKERS:-3}"
+# 4 workers on 2 cores: the tests wait on engines and sleeps; with 3 this phase took 854 s, with 4 773 s
+workers="${PYTEST_WORKERS:-4}"
 rc=0
-DOCKHAND_ENGINE_TESTS=tests/integration bash ci/engine-tests.sh 28 -- --durations=15 "$@" || rc=$?
+PYTEST_WORKERS="$workers" DOCKHAND_ENGINE_TESTS=tests/integration bash ci/engine-tests.sh 28 -- --durations=15 "$@" || rc=$?
 
 step "pytest on the machine's engine (Debian 12's Docker 20.10): unit tests, the local_engine tests and ci/engine-subset.txt, then the serial tests alone"
 run_phase() {  # pytest's exit 5 (no tests collected) is a failure
