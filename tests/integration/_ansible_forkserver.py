@@ -1,20 +1,21 @@
 """The tests' `ansible` and `ansible-playbook` runs, forked from a process that has already imported ansible-core.
 
 A fresh `ansible` process spends about 0.4 s of CPU importing ansible-core and reading its configuration before it
-runs a task; the suite runs some 3,000 of them. Here one server per pytest process imports all that once, and every
+runs a task; the suite runs thousands of them. Here one server per pytest process imports all that once, and every
 run is a fork of it that sets the run's argv, environment and working directory, then calls the CLI's `main()`: the
 same code, output and exit status as the installed `ansible` script, without the import.
 
 ansible-core reads its configuration (ANSIBLE_* variables, ansible.cfg from the working directory or HOME) when it is
 imported, so a server serves only runs whose configuration environment and working directory are the ones it was
-started with; `run()` starts a server for each new such set (a few per session) and falls back to a plain subprocess
-for anything else (another program, an input on stdin).
+started with; `run_cli()` starts a server for each new such set (a few per session) and falls back to a plain
+subprocess for anything else (another program, other arguments of subprocess.run such as an input).
 
 Usage, as subprocess.run with capture_output=True, text=True:  run_cli(argv, env=..., timeout=...) -> CompletedProcess.
 """
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -128,12 +129,13 @@ def _serve(path, client_pid):
     listener.listen(64)
     os.rename(path + ".tmp", path)  # the client waits for the name: it appears once the server accepts
     listener.settimeout(2)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the handlers reap themselves
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the ended handlers
     while True:
         try:
             conn = listener.accept()[0]
         except socket.timeout:
-            if not _alive(client_pid):
+            if not _alive(client_pid):  # the pytest process has ended: so does its server, and its directory
+                shutil.rmtree(os.path.dirname(path), ignore_errors=True)
                 return
             continue
         if os.fork() == 0:
