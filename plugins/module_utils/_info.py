@@ -10,6 +10,7 @@ Each gather function takes (client, params) and returns the module's result (see
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ._client import engine_errors
@@ -133,6 +134,23 @@ def short(kind, items, verbose):
     return [{key: item.get(key) for key in SHORT_KEYS[kind]} for item in items]
 
 
+DF_ATTEMPTS = 3
+
+
+def read_disk_usage(client):
+    """The engine's /system/df answer. The engine lists its objects, then sizes each: one removed in between (by another
+    client) fails the whole answer with a 500 that says it was not found, such as Docker 28's "rw layer snapshot not
+    found for container ..." with the containerd image store. That answer is asked again, up to DF_ATTEMPTS times."""
+    for attempt in range(1, DF_ATTEMPTS + 1):
+        try:
+            return client.api.df()
+        except APIError as exc:
+            if exc.status_code != 500 or "not found" not in str(exc.explanation).lower() or attempt == DF_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+    return None  # not reached: the last attempt returns or raises
+
+
 def host_info(client, params):
     """Engine info and version, and, as asked, disk usage and lists of containers, images, networks and volumes."""
     host = params.get("docker_host")
@@ -141,7 +159,7 @@ def host_info(client, params):
         result: dict[str, Any] = {"can_talk_to_docker": True, "host_info": client.info(), "version": client.api.version()}
     if params.get("disk_usage"):
         with engine_errors("reading the engine's disk usage", host):
-            df = client.api.df()
+            df = read_disk_usage(client)
         result["disk_usage"] = df if verbose else disk_usage_summary(df)
     readers = {
         "containers": lambda f: client.api.containers(all=bool(params.get("containers_all")), filters=f),

@@ -197,7 +197,8 @@ class PruneKind:
     @staticmethod
     def read(client, want):
         now = time.time()
-        df = client.api.df()
+        from ._info import read_disk_usage  # pylint: disable=import-outside-toplevel
+        df = read_disk_usage(client)
         actual: dict[str, Any] = {"now": now, "df": df}
         if "images" in want.filters:
             actual["images"] = client.api.images(all=True)
@@ -294,8 +295,8 @@ class PruneKind:
 
     @staticmethod
     def inspect(client, want):
-        from ._info import disk_usage_summary  # pylint: disable=import-outside-toplevel
-        return disk_usage_summary(client.api.df())
+        from ._info import disk_usage_summary, read_disk_usage  # pylint: disable=import-outside-toplevel
+        return disk_usage_summary(read_disk_usage(client))
 
 
 def _remove_image(client, image_id, refs):

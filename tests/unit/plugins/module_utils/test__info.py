@@ -1,7 +1,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The pure parts of the info modules: the `docker system df` summary and the short listing columns."""
 
-from ansible_collections.dockhand.docker.plugins.module_utils._info import disk_usage_summary, short
+import pytest
+from ansible_collections.dockhand.docker.plugins.module_utils import _info
+from ansible_collections.dockhand.docker.plugins.module_utils._errors import APIError
+from ansible_collections.dockhand.docker.plugins.module_utils._info import disk_usage_summary, read_disk_usage, short
 
 DF = {
     "LayersSize": 1000,
@@ -46,3 +49,38 @@ def test_short_keeps_the_ls_columns_unless_verbose():
     assert short("volumes", items, False) == [{"Driver": "local", "Name": "v"}]
     assert short("volumes", items, True) is items
     assert short("networks", [{"Id": "n"}], False) == [{"Id": "n", "Driver": None, "Name": None, "Scope": None}]
+
+
+class _DfEngine:
+    """An engine whose /system/df answers with the given errors first, then DF."""
+
+    def __init__(self, errors):
+        self.errors, self.calls = list(errors), 0
+        self.api = self
+
+    def df(self):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return DF
+
+
+VANISHED = APIError(500, "failed to retrieve container list: rw layer snapshot not found for container 3bbaa9d0a18b")
+
+
+def test_disk_usage_is_asked_again_when_an_object_vanished_while_the_engine_sized_it(monkeypatch):
+    monkeypatch.setattr(_info.time, "sleep", lambda seconds: None)
+    engine = _DfEngine([VANISHED, VANISHED])
+    assert read_disk_usage(engine) is DF and engine.calls == 3
+    engine = _DfEngine([VANISHED] * 3)
+    with pytest.raises(APIError, match="rw layer snapshot not found"):
+        read_disk_usage(engine)
+    assert engine.calls == 3
+
+
+@pytest.mark.parametrize("error", [APIError(500, "something else broke"), APIError(404, "page not found")])
+def test_other_disk_usage_errors_are_not_asked_again(error):
+    engine = _DfEngine([error])
+    with pytest.raises(APIError):
+        read_disk_usage(engine)
+    assert engine.calls == 1
