@@ -4,6 +4,9 @@
   loop       a loop of dockhand.docker.container
   community  a loop of community.docker.docker_container (PyPI's `ansible` package, in its own venv under ~/.cache)
   compose_module  dockhand.docker.compose on the compose arm's Compose file
+  project_process, compose_module_process
+             project and compose_module with DOCKHAND_RUN_IN_CONTROLLER=false: each module started as ansible-core
+             starts it, a new Python that unpacks and compiles it, instead of in a fork of the controller
   compose    Docker Compose v2.40 (`up -d`, `up -d --dry-run` as check, `down`), Debian sid's package fetched by
              ci/compose_v2.sh into a cache (the modules never use it)
   sdk        a Docker SDK thread pool (8 threads): the floor
@@ -17,6 +20,7 @@ Usage: python bench/project_bench.py [--sizes 10,30,100] [--repeats 3] [--arms p
 """
 
 import argparse
+import copy
 import json
 import os
 import re
@@ -56,6 +60,12 @@ class Ansible:
         if python == sys.executable:
             self.env["ANSIBLE_COLLECTIONS_PATH"] = str(base)
         self.dir = base
+
+    def as_module_processes(self):
+        """The same runs with the modules started as ansible-core starts them, not in a fork of the controller."""
+        other = copy.copy(self)
+        other.env = dict(self.env, DOCKHAND_RUN_IN_CONTROLLER="false")
+        return other
 
     def run(self, tasks, check=False):
         book = self.dir / "play.json"
@@ -151,6 +161,10 @@ def arm_ops(arm, n, ours, theirs):
         return {"reapply": lambda: ours.run([{"name": "ping", "ansible.builtin.ping": {}}])}
     if arm == "project":
         return arm_project(ours, n)
+    if arm == "project_process":
+        return arm_project(ours.as_module_processes(), n)
+    if arm == "compose_module_process":
+        return arm_compose_module(ours.as_module_processes(), n)
     if arm == "loop":
         return arm_loop(ours, n)
     if arm == "community":

@@ -12,8 +12,10 @@ import stat
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.dockhand.docker.plugins.plugin_utils._in_controller import InControllerModuleRun
 
-class ActionModule(ActionBase):
+
+class ActionModule(InControllerModuleRun, ActionBase):
     TRANSFERS_FILES = True
 
     def run(self, tmp=None, task_vars=None):

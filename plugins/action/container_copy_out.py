@@ -15,6 +15,8 @@ import tempfile
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.dockhand.docker.plugins.plugin_utils._in_controller import InControllerModuleRun
+
 
 def _local(path):
     if not os.path.isfile(path):
@@ -26,7 +28,7 @@ def _local(path):
     return {"sha256": digest.hexdigest(), "mode": f"{stat.S_IMODE(os.stat(path).st_mode):04o}"}
 
 
-class ActionModule(ActionBase):
+class ActionModule(InControllerModuleRun, ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp

@@ -86,6 +86,12 @@ notes:
     it, as the Docker CLI does), objects are read and containers, networks and volumes changed straight through one
     kept-alive connection, and the Docker SDK is loaded only for what needs it (builds, pulls, pushes, stats, exec), so
     a task that finds nothing to change starts faster. For C(ssh://) the far host needs the C(docker) command.
+  - When the task would run the module on the controller anyway (connection C(local), no become, no async, and the
+    host's Python interpreter is the controller's own, as for the implicit C(localhost)), the module runs in a fork of
+    the controller's worker instead of a new Python that unpacks it, which saves 0.2 to 0.5 s of CPU per task. Its
+    arguments, result, check mode, diff and no_log are those of a module process. Set the variable
+    C(dockhand_run_in_controller=false), or the controller's environment variable C(DOCKHAND_RUN_IN_CONTROLLER=false),
+    to run it as ansible-core does.
 requirements:
   - Docker SDK for Python >= 7.1.0 (C(pip install docker)) on the host that runs the module
   - requests
