@@ -138,14 +138,18 @@ DF_ATTEMPTS = 3
 
 
 def read_disk_usage(client):
-    """The engine's /system/df answer. The engine lists its objects, then sizes each: one removed in between (by another
-    client) fails the whole answer with a 500 that says it was not found, such as Docker 28's "rw layer snapshot not
-    found for container ..." with the containerd image store. That answer is asked again, up to DF_ATTEMPTS times."""
+    """The engine's /system/df answer. The engine lists its objects, then sizes each: one made or removed in between
+    (by another client) fails the whole answer with a 500 or a 404 that says it was not found. Docker 28 with the
+    containerd image store answers 500 "rw layer snapshot not found for container ..." for a container removed, and 404
+    "snapshot ...-init-parent-view-... does not exist" for one being made. That answer is asked again, up to
+    DF_ATTEMPTS times. (A 404 "page not found" is the endpoint itself missing: not asked again.)"""
     for attempt in range(1, DF_ATTEMPTS + 1):
         try:
             return client.api.df()
         except APIError as exc:
-            if exc.status_code != 500 or "not found" not in str(exc.explanation).lower() or attempt == DF_ATTEMPTS:
+            text = str(exc.explanation).lower()
+            vanished = exc.status_code in (404, 500) and "not found" in text and "page not found" not in text
+            if not vanished or attempt == DF_ATTEMPTS:
                 raise
             time.sleep(0.2 * attempt)
     return None  # not reached: the last attempt returns or raises
