@@ -21,7 +21,7 @@ def mode(ansible, in_controller):
 
 
 def comparable(result):
-    return {key: result.get(key) for key in ("changed", "actions", "changes", "diff", "msg", "failed")}
+    return {key: result.get(key) for key in ("changed", "actions", "changes", "diff", "msg", "failed", "invocation")}
 
 
 @pytest.mark.parametrize("in_controller", [True, False], ids=["in-controller", "module-process"])
@@ -51,7 +51,10 @@ def test_both_ways_give_the_same_results(ansible, engine, prefix):
         assert results[0] == results[1], (step, check)
         assert results[0]["changed"] is changed, (step, check, results[0])
     bad = {"name": f"{prefix}-bad", "state": "bogus"}
-    assert comparable(mode(ansible, True).fails("volume", bad)) == comparable(mode(ansible, False).fails("volume", bad))
+    failures = [comparable(mode(ansible, way).fails("volume", bad)) for way in (True, False)]
+    assert failures[0] == failures[1]
+    assert "state" in failures[0]["msg"]
+    assert engine.volumes.list(filters={"name": f"{prefix}-bad"}) == []
 
 
 @pytest.mark.parametrize("in_controller", [True, False], ids=["in-controller", "module-process"])
